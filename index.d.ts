@@ -1,0 +1,240 @@
+/**
+ * phase-router: deterministic, coordination-free routing of a batch of sources
+ * (tokens, requests, keys) to at most `k` of `n` targets (experts, shards,
+ * workers), with each target's expected load proportional to its capacity.
+ *
+ * Routes come back as a flat row-major `Int32Array` of `n * k` target indices:
+ * row `j` is `routes.subarray(j * k, j * k + k)`, and `-1` marks an empty slot.
+ *
+ * Errors: a wrong type throws `TypeError`, a wrong value `RangeError`; both
+ * name the argument (and the index, where there is one) and are thrown before
+ * any work. Inputs are never modified.
+ *
+ * @packageDocumentation
+ */
+
+/** A seed: a `bigint` in `[0, 2^64)` or a non-negative safe integer. */
+export type Seed = bigint | number
+
+/** A list of numbers: a plain `Array` or any numeric typed array. */
+export type Numbers = ArrayLike<number>
+
+/** Capacity profile names of the published benchmark. */
+export type ProfileName = 'uniform' | 'mild' | 'strong' | 'extreme'
+
+/**
+ * The reference router, bit-exact with the Rust crate `phase_router_rs` 0.1.0.
+ *
+ * Only row popcounts of the matrices matter. Inputs are borrowed without a
+ * copy; the result owns memory allocated by Rust (no copy either).
+ *
+ * @param sBits  S, `n` rows of `ceil(n/64)` little-endian u64 words; row `j` describes source `j`.
+ * @param tBits  T, same shape; row `c` describes target `c`.
+ * @param n      rows (and columns) of both matrices, at least 1.
+ * @param k      most targets per source, at least 1.
+ * @param permS  a permutation of `0..n-1`: where each target sits on the S-ring.
+ * @param permT  a permutation of `0..n-1`: where each source sits on the T-ring.
+ * @param seed   seeds the reservoir sampling of row `j` with `seed + j` (wrapping).
+ * @returns `n * k` target indices, row-major, `-1` for empty slots.
+ *
+ * @example
+ * const { buildBits, phaseRouter } = require('phase-router')
+ * const n = 4
+ * const sBits = buildBits([2, 2, 2, 2], n)
+ * const tBits = buildBits([1, 1, 3, 3], n)
+ * const perm = Uint32Array.from([0, 1, 2, 3])
+ * const routes = phaseRouter(sBits, tBits, n, 2, perm, perm, 42n)
+ * console.log(routes) // Int32Array(8): two slots per source, -1 where empty
+ */
+export function phaseRouter(
+  sBits: BigUint64Array,
+  tBits: BigUint64Array,
+  n: number,
+  k: number,
+  permS: Uint32Array,
+  permT: Uint32Array,
+  seed: Seed,
+): Int32Array
+
+/**
+ * {@link phaseRouter} with both permutations drawn from the seed
+ * (ChaCha8 seeded with `seed`, shuffling S's then T's), as the reference does.
+ *
+ * @example
+ * const { buildBits, phaseRouterAuto } = require('phase-router')
+ * const n = 64
+ * const bits = buildBits(new Uint32Array(n).fill(19), n)
+ * const routes = phaseRouterAuto(bits, bits, n, 4, 7n)
+ * console.log(routes.length) // 256
+ */
+export function phaseRouterAuto(sBits: BigUint64Array, tBits: BigUint64Array, n: number, k: number, seed: Seed): Int32Array
+
+/**
+ * {@link phaseRouter} computed off the JavaScript thread (libuv pool, Rayon
+ * inside). Inputs are checked and copied before the promise is returned, so
+ * changing them afterwards does not change the result. Bad arguments reject.
+ *
+ * @example
+ * const { buildBits, phaseRouterAsync } = require('phase-router')
+ * const n = 1024
+ * const bits = buildBits(new Uint32Array(n).fill(307), n)
+ * const perm = Uint32Array.from({ length: n }, (_, i) => i)
+ * phaseRouterAsync(bits, bits, n, 8, perm, perm, 1n).then((routes) => console.log(routes.length)) // 8192
+ */
+export function phaseRouterAsync(
+  sBits: BigUint64Array,
+  tBits: BigUint64Array,
+  n: number,
+  k: number,
+  permS: Uint32Array,
+  permT: Uint32Array,
+  seed: Seed,
+): Promise<Int32Array>
+
+/**
+ * {@link phaseRouterAuto} computed off the JavaScript thread; see {@link phaseRouterAsync}.
+ *
+ * @example
+ * const { buildBits, phaseRouterAutoAsync } = require('phase-router')
+ * const bits = buildBits(new Uint32Array(256).fill(77), 256)
+ * phaseRouterAutoAsync(bits, bits, 256, 2, 3).then((routes) => console.log(routes.length)) // 512
+ */
+export function phaseRouterAutoAsync(
+  sBits: BigUint64Array,
+  tBits: BigUint64Array,
+  n: number,
+  k: number,
+  seed: Seed,
+): Promise<Int32Array>
+
+/**
+ * Builds an `n x n` bit matrix whose row `r` has its first `onesPerRow[r]` bits set.
+ *
+ * @param onesPerRow  one count per row, each in `0..n`.
+ * @returns `n * ceil(n/64)` words, ready for {@link phaseRouter}.
+ *
+ * @example
+ * const { buildBits } = require('phase-router')
+ * const bits = buildBits([0, 1, 3], 3) // BigUint64Array [0n, 1n, 7n]
+ */
+export function buildBits(onesPerRow: Uint32Array | number[], n: number): BigUint64Array
+
+/** Options of {@link route}. */
+export interface RouteOptions {
+  /** Relative weight of each source (default: all equal). Its length sets `n` when given. */
+  sourceWeights?: Numbers
+  /** Relative capacity of each target (default: all equal). Its length must equal `n`. */
+  targetCapacities?: Numbers
+  /** Sources = targets; needed only when neither array is given. */
+  n?: number
+  /** Most targets per source, at least 1. */
+  k: number
+  /** Seed of the permutations and of the sampling (default 0). */
+  seed?: Seed
+  /** Share of the ring each average row covers, in `(0, 1]` (default 0.3). */
+  density?: number
+}
+
+/**
+ * High-level routing from weights and capacities: source `i` covers
+ * `clamp(round(w[i] / mean(w) * density * n), 1, n)` positions and target `c`
+ * `clamp(round(cap[c] / mean(cap) * density * n), 1, n)`, permutations come
+ * from the seed. Equal to {@link phaseRouterAuto} on the matching
+ * {@link buildBits} matrices, without building them.
+ *
+ * @example
+ * const { route, capacityProfile, computeLoads } = require('phase-router')
+ * const caps = capacityProfile('strong', 1024, 42)
+ * const routes = route({ targetCapacities: caps, k: 8, seed: 42 })
+ * const loads = computeLoads(routes, 1024) // big experts get more slots
+ */
+export function route(options: RouteOptions): Int32Array
+
+/**
+ * The uniform hash baseline of the published benchmark: `k` independent
+ * uniform picks in `0..n-1` for each of `n` rows (a row may repeat a target).
+ *
+ * @example
+ * const { hashRoute } = require('phase-router')
+ * const routes = hashRoute(1024, 2, 42) // Int32Array(2048)
+ */
+export function hashRoute(n: number, k: number, seed: Seed): Int32Array
+
+/**
+ * Hard caps: `max(1, ceil(capacities[c] / sum(capacities) * tokens * k * headroom))` slots per target.
+ *
+ * @example
+ * const { makeHardCaps } = require('phase-router')
+ * makeHardCaps([1, 1, 2], 10, 2, 1.2) // Int32Array [6, 6, 12]
+ */
+export function makeHardCaps(capacities: Numbers, tokens: number, k: number, headroom: number): Int32Array
+
+/** Result of {@link enforceCapacity}. */
+export interface Enforced {
+  /** A new array: the input routes with every dropped slot set to -1. */
+  routes: Int32Array
+  /** Slots that kept their target. */
+  kept: number
+  /** Slots that had a target but found it full (empty slots are neither kept nor dropped). */
+  dropped: number
+}
+
+/**
+ * One first-come-first-served pass over the routes in row-major order
+ * (source 0's slots, then source 1's, ...): a slot whose target already holds
+ * `caps[target]` slots is dropped. The input is not modified.
+ *
+ * @example
+ * const { enforceCapacity } = require('phase-router')
+ * const out = enforceCapacity(Int32Array.from([0, 1, 0, 1, 0, -1]), 2, Int32Array.from([2, 5]))
+ * // out.routes = [0, 1, 0, 1, -1, -1], out.kept = 4, out.dropped = 1
+ */
+export function enforceCapacity(routes: Int32Array, k: number, caps: Int32Array): Enforced
+
+/**
+ * Slots routed to each target; `-1` is ignored.
+ *
+ * @example
+ * const { computeLoads } = require('phase-router')
+ * computeLoads(Int32Array.from([0, 2, 2, -1]), 3) // Int32Array [1, 0, 2]
+ */
+export function computeLoads(routes: Int32Array, nTargets: number): Int32Array
+
+/** Summary of a load vector; `cv` is `std / mean`. `std` is the population standard deviation. */
+export interface LoadStats {
+  mean: number
+  std: number
+  min: number
+  max: number
+  cv: number
+  maxOverMean: number
+}
+
+/**
+ * Mean, standard deviation, extremes and spread of per-target loads.
+ *
+ * @example
+ * const { loadStats } = require('phase-router')
+ * loadStats([2, 4, 6]) // { mean: 4, std: 1.633, min: 2, max: 6, cv: 0.408, maxOverMean: 1.5 }
+ */
+export function loadStats(loads: Numbers): LoadStats
+
+/**
+ * Share of slots that hold a target (are not `-1`), in `[0, 1]`.
+ *
+ * @example
+ * const { survivalRate } = require('phase-router')
+ * survivalRate(Int32Array.from([3, -1, 0, 1])) // 0.75
+ */
+export function survivalRate(routes: Int32Array): number
+
+/**
+ * Capacities of `n` targets for a profile of the published benchmark, shuffled by the seed:
+ * uniform (all 1), mild (20% at 3), strong (10% at 8, the next 20% at 2, the rest 1),
+ * extreme (5%, at least one, at 16).
+ *
+ * @example
+ * const { capacityProfile } = require('phase-router')
+ * const caps = capacityProfile('strong', 10, 42) // Float64Array: one 8, two 2s, seven 1s
+ */
+export function capacityProfile(name: ProfileName, n: number, seed?: Seed): Float64Array

@@ -1,0 +1,21 @@
+// ESM entry: the CommonJS build re-exported under named exports.
+import { createRequire } from 'node:module'
+
+const api = createRequire(import.meta.url)('./lib/index.js')
+
+export const {
+  phaseRouter,
+  phaseRouterAuto,
+  phaseRouterAsync,
+  phaseRouterAutoAsync,
+  buildBits,
+  route,
+  hashRoute,
+  makeHardCaps,
+  enforceCapacity,
+  computeLoads,
+  loadStats,
+  survivalRate,
+  capacityProfile,
+} = api
+export default api

@@ -1,0 +1,126 @@
+//! The four router entry points: sync calls borrow their inputs, async calls copy them.
+
+use crate::args::{count, input_error, seed};
+use napi::bindgen_prelude::{AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Uint32ArraySlice};
+use napi::{Env, Error, Status, Task};
+use napi_derive::napi;
+use phase_router_kernel::{check_bit_call, phase_route, phase_route_auto, BitMatrices, InputError};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Routes with the reference algorithm, reading both matrices and both
+/// permutations in place; the result takes over the Rust buffer.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn phase_router(
+    env: Env,
+    s_bits: BigUint64ArraySlice,
+    t_bits: BigUint64ArraySlice,
+    n: f64,
+    k: f64,
+    perm_s: Uint32ArraySlice,
+    perm_t: Uint32ArraySlice,
+    seed: BigInt,
+) -> napi::Result<Int32Array> {
+    let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
+    let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
+    phase_route(&matrices, k, &perm_s, &perm_t, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
+}
+
+/// Routes with permutations drawn from the seed, reading both matrices in place.
+#[napi(catch_unwind)]
+pub fn phase_router_auto(
+    env: Env,
+    s_bits: BigUint64ArraySlice,
+    t_bits: BigUint64ArraySlice,
+    n: f64,
+    k: f64,
+    seed: BigInt,
+) -> napi::Result<Int32Array> {
+    let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
+    let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
+    phase_route_auto(&matrices, k, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
+}
+
+/// `phaseRouter` off the JavaScript thread: inputs are checked, then copied.
+#[napi(catch_unwind, ts_return_type = "Promise<Int32Array>")]
+#[allow(clippy::too_many_arguments)]
+pub fn phase_router_async(
+    env: Env,
+    s_bits: BigUint64ArraySlice,
+    t_bits: BigUint64ArraySlice,
+    n: f64,
+    k: f64,
+    perm_s: Uint32ArraySlice,
+    perm_t: Uint32ArraySlice,
+    seed: BigInt,
+) -> napi::Result<AsyncTask<RouteTask>> {
+    let perms = Some((perm_s.to_vec(), perm_t.to_vec()));
+    RouteTask::checked(&env, &s_bits, &t_bits, n, k, perms, &seed).map(AsyncTask::new)
+}
+
+/// `phaseRouterAuto` off the JavaScript thread: inputs are checked, then copied.
+#[napi(catch_unwind, ts_return_type = "Promise<Int32Array>")]
+pub fn phase_router_auto_async(
+    env: Env,
+    s_bits: BigUint64ArraySlice,
+    t_bits: BigUint64ArraySlice,
+    n: f64,
+    k: f64,
+    seed: BigInt,
+) -> napi::Result<AsyncTask<RouteTask>> {
+    RouteTask::checked(&env, &s_bits, &t_bits, n, k, None, &seed).map(AsyncTask::new)
+}
+
+/// One routing call that owns copies of its inputs, run on the libuv pool.
+pub struct RouteTask {
+    s_bits: Vec<u64>,
+    t_bits: Vec<u64>,
+    n: usize,
+    k: usize,
+    perms: Option<(Vec<u32>, Vec<u32>)>,
+    seed: u64,
+}
+
+impl RouteTask {
+    /// Checks every input on the JavaScript thread, so that a bad one throws
+    /// before any copy or work, then copies the matrices.
+    fn checked(
+        env: &Env,
+        s_bits: &[u64],
+        t_bits: &[u64],
+        n: f64,
+        k: f64,
+        perms: Option<(Vec<u32>, Vec<u32>)>,
+        seed: &BigInt,
+    ) -> napi::Result<Self> {
+        let (n, k, seed) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?);
+        let matrices = BitMatrices { s_bits, t_bits, n };
+        let borrowed_perms = perms.as_ref().map(|(s, t)| (s.as_slice(), t.as_slice()));
+        check_bit_call(&matrices, k, borrowed_perms).map_err(|e| input_error(env, e))?;
+        Ok(RouteTask { s_bits: s_bits.to_vec(), t_bits: t_bits.to_vec(), n, k, perms, seed })
+    }
+
+    fn route(&self) -> Result<Vec<i32>, InputError> {
+        let matrices = BitMatrices { s_bits: &self.s_bits, t_bits: &self.t_bits, n: self.n };
+        match &self.perms {
+            Some((perm_s, perm_t)) => phase_route(&matrices, self.k, perm_s, perm_t, self.seed),
+            None => phase_route_auto(&matrices, self.k, self.seed),
+        }
+    }
+}
+
+impl Task for RouteTask {
+    type Output = Vec<i32>;
+    type JsValue = Int32Array;
+
+    fn compute(&mut self) -> napi::Result<Vec<i32>> {
+        // A panic must never unwind into libuv: turn it into a rejected promise.
+        catch_unwind(AssertUnwindSafe(|| self.route()))
+            .map_err(|_| Error::new(Status::GenericFailure, "phase-router: internal error while routing"))?
+            .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))
+    }
+
+    fn resolve(&mut self, _env: Env, routes: Vec<i32>) -> napi::Result<Int32Array> {
+        Ok(Int32Array::new(routes))
+    }
+}

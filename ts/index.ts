@@ -1,0 +1,119 @@
+// The public API of phase-router. Each export is typed by the declaration of
+// the same name in ../index.d.ts, which carries the documentation; this file
+// checks argument types and forwards to the native addon.
+
+import type * as Api from '../index'
+import native = require('../native.js')
+import { expectNumber, expectObject, expectTypedArray, toFloat64, toSeed } from './checks'
+
+function bits(value: unknown, name: string): BigUint64Array {
+  return expectTypedArray<BigUint64Array>(value, 'BigUint64Array', name)
+}
+
+function perm(value: unknown, name: string): Uint32Array {
+  return expectTypedArray<Uint32Array>(value, 'Uint32Array', name)
+}
+
+function routes(value: unknown, name = 'routes'): Int32Array {
+  return expectTypedArray<Int32Array>(value, 'Int32Array', name)
+}
+
+export const phaseRouter: typeof Api.phaseRouter = (sBits, tBits, n, k, permS, permT, seed) =>
+  native.phaseRouter(
+    bits(sBits, 'sBits'),
+    bits(tBits, 'tBits'),
+    expectNumber(n, 'n'),
+    expectNumber(k, 'k'),
+    perm(permS, 'permS'),
+    perm(permT, 'permT'),
+    toSeed(seed),
+  )
+
+export const phaseRouterAuto: typeof Api.phaseRouterAuto = (sBits, tBits, n, k, seed) =>
+  native.phaseRouterAuto(bits(sBits, 'sBits'), bits(tBits, 'tBits'), expectNumber(n, 'n'), expectNumber(k, 'k'), toSeed(seed))
+
+// The async forms are `async` so that a bad argument rejects the promise
+// instead of throwing synchronously.
+export const phaseRouterAsync: typeof Api.phaseRouterAsync = async (sBits, tBits, n, k, permS, permT, seed) =>
+  native.phaseRouterAsync(
+    bits(sBits, 'sBits'),
+    bits(tBits, 'tBits'),
+    expectNumber(n, 'n'),
+    expectNumber(k, 'k'),
+    perm(permS, 'permS'),
+    perm(permT, 'permT'),
+    toSeed(seed),
+  )
+
+export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBits, tBits, n, k, seed) =>
+  native.phaseRouterAutoAsync(
+    bits(sBits, 'sBits'),
+    bits(tBits, 'tBits'),
+    expectNumber(n, 'n'),
+    expectNumber(k, 'k'),
+    toSeed(seed),
+  )
+
+export const buildBits: typeof Api.buildBits = (onesPerRow, n) => {
+  const ones = Array.isArray(onesPerRow) ? Uint32Array.from(toFloat64(onesPerRow, 'onesPerRow')) : onesPerRow
+  return native.buildBits(expectTypedArray<Uint32Array>(ones, 'Uint32Array', 'onesPerRow'), expectNumber(n, 'n'))
+}
+
+export const route: typeof Api.route = (options) => {
+  const o = expectObject(options, 'options')
+  const sourceWeights = o.sourceWeights === undefined ? undefined : toFloat64(o.sourceWeights, 'sourceWeights')
+  const targetCapacities = o.targetCapacities === undefined ? undefined : toFloat64(o.targetCapacities, 'targetCapacities')
+  const n = o.n ?? sourceWeights?.length ?? targetCapacities?.length
+  if (n === undefined) throw new TypeError('n: required when neither sourceWeights nor targetCapacities is given')
+  const density = o.density === undefined ? 0.3 : expectNumber(o.density, 'density')
+  return native.routeByWeights(
+    sourceWeights,
+    targetCapacities,
+    expectNumber(n, 'n'),
+    expectNumber(o.k, 'k'),
+    density,
+    toSeed(o.seed ?? 0),
+  )
+}
+
+export const hashRoute: typeof Api.hashRoute = (n, k, seed) =>
+  native.hashRoute(expectNumber(n, 'n'), expectNumber(k, 'k'), toSeed(seed))
+
+export const makeHardCaps: typeof Api.makeHardCaps = (capacities, tokens, k, headroom) =>
+  native.makeHardCaps(
+    toFloat64(capacities, 'capacities'),
+    expectNumber(tokens, 'tokens'),
+    expectNumber(k, 'k'),
+    expectNumber(headroom, 'headroom'),
+  )
+
+export const enforceCapacity: typeof Api.enforceCapacity = (routesIn, k, caps) =>
+  native.enforceCapacity(routes(routesIn), expectNumber(k, 'k'), expectTypedArray<Int32Array>(caps, 'Int32Array', 'caps'))
+
+export const computeLoads: typeof Api.computeLoads = (routesIn, nTargets) =>
+  native.computeLoads(routes(routesIn), expectNumber(nTargets, 'nTargets'))
+
+export const survivalRate: typeof Api.survivalRate = (routesIn) => native.survivalRate(routes(routesIn))
+
+export const capacityProfile: typeof Api.capacityProfile = (name, n, seed) => {
+  if (typeof name !== 'string') throw new TypeError(`name: expected a string, got ${typeof name}`)
+  return native.capacityProfile(name, expectNumber(n, 'n'), toSeed(seed ?? 0))
+}
+
+export const loadStats: typeof Api.loadStats = (loads) => {
+  const values = toFloat64(loads, 'loads')
+  if (values.length === 0) throw new RangeError('loads: is empty')
+  let sum = 0
+  let min = Infinity
+  let max = -Infinity
+  for (const v of values) {
+    sum += v
+    min = Math.min(min, v)
+    max = Math.max(max, v)
+  }
+  const mean = sum / values.length
+  let squares = 0
+  for (const v of values) squares += (v - mean) ** 2
+  const std = Math.sqrt(squares / values.length)
+  return { mean, std, min, max, cv: mean === 0 ? 0 : std / mean, maxOverMean: mean === 0 ? 0 : max / mean }
+}
