@@ -74,6 +74,13 @@ export function phaseRouterAuto(sBits: BigUint64Array, tBits: BigUint64Array, n:
  * inside). Inputs are checked and copied before the promise is returned, so
  * changing them afterwards does not change the result. Bad arguments reject.
  *
+ * Pass `{ signal }` to cancel: a signal that is already aborted rejects at
+ * once with an `AbortError` (a `DOMException`) and no work is queued; aborting
+ * later rejects the promise with an `AbortError` and takes the work off the
+ * libuv queue if no thread has started it (a call already running finishes in
+ * the background and its result is dropped). Aborting after the promise has
+ * settled does nothing. The signal itself is never modified.
+ *
  * @example
  * const { buildBits, phaseRouterAsync } = require('phase-router')
  * const n = 1024
@@ -89,10 +96,18 @@ export function phaseRouterAsync(
   permS: Uint32Array,
   permT: Uint32Array,
   seed: Seed,
+  options?: AsyncOptions,
 ): Promise<Int32Array>
 
+/** Options of the async routers. */
+export interface AsyncOptions {
+  /** Cancels the call when aborted; see {@link phaseRouterAsync}. A value that is not an `AbortSignal` is a `TypeError`. */
+  signal?: AbortSignal
+}
+
 /**
- * {@link phaseRouterAuto} computed off the JavaScript thread; see {@link phaseRouterAsync}.
+ * {@link phaseRouterAuto} computed off the JavaScript thread; see
+ * {@link phaseRouterAsync}, also for cancelling with `{ signal }`.
  *
  * @example
  * const { buildBits, phaseRouterAutoAsync } = require('phase-router')
@@ -105,6 +120,7 @@ export function phaseRouterAutoAsync(
   n: number,
   k: number,
   seed: Seed,
+  options?: AsyncOptions,
 ): Promise<Int32Array>
 
 /**

@@ -9,3 +9,15 @@
 mod args;
 mod helpers;
 mod routing;
+
+/// Runs when an environment (the main thread or a Worker) loads the addon.
+///
+/// Rayon's global pool is process-wide: its threads outlive the Worker that
+/// first routed. If only Workers load the addon, Node may unload the image when
+/// the last of them exits, leaving those threads parked in unmapped code. One
+/// extra loader reference, taken once per process, keeps the image mapped.
+#[napi_derive::napi(module_exports)]
+pub fn pin_module(_exports: napi::bindgen_prelude::Object) -> napi::Result<()> {
+    napi::bindgen_prelude::retain_current_module_for_unload_safety();
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! The four router entry points: sync calls borrow their inputs, async calls copy them.
 
 use crate::args::{count, input_error, seed};
-use napi::bindgen_prelude::{AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Uint32ArraySlice};
+use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Uint32ArraySlice};
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
 use phase_router_kernel::{check_bit_call, phase_route, phase_route_auto, BitMatrices, InputError};
@@ -42,6 +42,12 @@ pub fn phase_router_auto(
 }
 
 /// `phaseRouter` off the JavaScript thread: inputs are checked, then copied.
+///
+/// `abort` is an object napi-rs gives an `onabort` method; calling it cancels
+/// the work if no libuv thread has picked it up yet (the promise then rejects
+/// with an `AbortError`). The TypeScript layer passes a private relay object
+/// here, never the caller's `AbortSignal`, because napi-rs wraps the object and
+/// overwrites its `onabort` property, and inputs are never modified.
 #[napi(catch_unwind, ts_return_type = "Promise<Int32Array>")]
 #[allow(clippy::too_many_arguments)]
 pub fn phase_router_async(
@@ -53,12 +59,15 @@ pub fn phase_router_async(
     perm_s: Uint32ArraySlice,
     perm_t: Uint32ArraySlice,
     seed: BigInt,
+    abort: Option<AbortSignal>,
 ) -> napi::Result<AsyncTask<RouteTask>> {
     let perms = Some((perm_s.to_vec(), perm_t.to_vec()));
-    RouteTask::checked(&env, &s_bits, &t_bits, n, k, perms, &seed).map(AsyncTask::new)
+    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, perms, &seed)?;
+    Ok(AsyncTask::with_optional_signal(task, abort))
 }
 
 /// `phaseRouterAuto` off the JavaScript thread: inputs are checked, then copied.
+/// `abort` as for [`phase_router_async`].
 #[napi(catch_unwind, ts_return_type = "Promise<Int32Array>")]
 pub fn phase_router_auto_async(
     env: Env,
@@ -67,8 +76,10 @@ pub fn phase_router_auto_async(
     n: f64,
     k: f64,
     seed: BigInt,
+    abort: Option<AbortSignal>,
 ) -> napi::Result<AsyncTask<RouteTask>> {
-    RouteTask::checked(&env, &s_bits, &t_bits, n, k, None, &seed).map(AsyncTask::new)
+    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, None, &seed)?;
+    Ok(AsyncTask::with_optional_signal(task, abort))
 }
 
 /// One routing call that owns copies of its inputs, run on the libuv pool.

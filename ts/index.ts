@@ -4,6 +4,7 @@
 
 import type * as Api from '../index'
 import native = require('../native.js')
+import { cancellable, signalOf, type AbortRelay } from './abort'
 import { expectNumber, expectObject, expectTypedArray, toFloat64, toSeed } from './checks'
 
 function bits(value: unknown, name: string): BigUint64Array {
@@ -33,26 +34,28 @@ export const phaseRouterAuto: typeof Api.phaseRouterAuto = (sBits, tBits, n, k, 
   native.phaseRouterAuto(bits(sBits, 'sBits'), bits(tBits, 'tBits'), expectNumber(n, 'n'), expectNumber(k, 'k'), toSeed(seed))
 
 // The async forms are `async` so that a bad argument rejects the promise
-// instead of throwing synchronously.
-export const phaseRouterAsync: typeof Api.phaseRouterAsync = async (sBits, tBits, n, k, permS, permT, seed) =>
-  native.phaseRouterAsync(
-    bits(sBits, 'sBits'),
-    bits(tBits, 'tBits'),
-    expectNumber(n, 'n'),
-    expectNumber(k, 'k'),
-    perm(permS, 'permS'),
-    perm(permT, 'permT'),
-    toSeed(seed),
-  )
+// instead of throwing synchronously. Types are checked before the signal, so a
+// wrong argument is a TypeError even when the signal is already aborted.
+const asSignal = (relay?: AbortRelay): AbortSignal | undefined => relay as AbortSignal | undefined
 
-export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBits, tBits, n, k, seed) =>
-  native.phaseRouterAutoAsync(
-    bits(sBits, 'sBits'),
-    bits(tBits, 'tBits'),
-    expectNumber(n, 'n'),
-    expectNumber(k, 'k'),
-    toSeed(seed),
+export const phaseRouterAsync: typeof Api.phaseRouterAsync = async (sBits, tBits, n, k, permS, permT, seed, options) => {
+  const s = bits(sBits, 'sBits')
+  const t = bits(tBits, 'tBits')
+  const [rows, slots] = [expectNumber(n, 'n'), expectNumber(k, 'k')]
+  const [pS, pT] = [perm(permS, 'permS'), perm(permT, 'permT')]
+  const seed64 = toSeed(seed)
+  return cancellable(signalOf(options), (relay) =>
+    native.phaseRouterAsync(s, t, rows, slots, pS, pT, seed64, asSignal(relay)),
   )
+}
+
+export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBits, tBits, n, k, seed, options) => {
+  const s = bits(sBits, 'sBits')
+  const t = bits(tBits, 'tBits')
+  const [rows, slots] = [expectNumber(n, 'n'), expectNumber(k, 'k')]
+  const seed64 = toSeed(seed)
+  return cancellable(signalOf(options), (relay) => native.phaseRouterAutoAsync(s, t, rows, slots, seed64, asSignal(relay)))
+}
 
 export const buildBits: typeof Api.buildBits = (onesPerRow, n) => {
   const ones = Array.isArray(onesPerRow) ? Uint32Array.from(toFloat64(onesPerRow, 'onesPerRow')) : onesPerRow
