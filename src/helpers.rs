@@ -1,16 +1,19 @@
 //! The high-level helpers of SPEC section 6 that touch n*k or n*n data, or need the kernel's RNG.
 
 use crate::args::{count, finite, input_error, seed};
+use crate::limits::{at_most, reserve, MAX_MATRIX_N, MAX_ROWS};
+use crate::routing::output_fits;
 use napi::bindgen_prelude::{BigInt, BigUint64Array, Float64Array, Float64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice};
 use napi::Env;
 use napi_derive::napi;
 use phase_router_kernel::capacity::{self, Profile};
-use phase_router_kernel::{build_bits as build_bit_matrix, check_shape, hash, route_by_weight};
+use phase_router_kernel::{build_bits as build_bit_matrix, hash, route_by_weight};
 
 /// A left-aligned bit matrix whose row `r` has `onesPerRow[r]` ones.
 #[napi(catch_unwind)]
 pub fn build_bits(env: Env, ones_per_row: Uint32ArraySlice, n: f64) -> napi::Result<BigUint64Array> {
-    let n = count(&env, n, "n", 1)?;
+    let n = at_most(&env, count(&env, n, "n", 1)?, MAX_MATRIX_N, "n", "matrix buildBits makes")?;
+    reserve::<u64>(&env, n * n.div_ceil(64), "n")?;
     build_bit_matrix(&ones_per_row, n).map(BigUint64Array::new).map_err(|e| input_error(&env, e))
 }
 
@@ -26,6 +29,8 @@ pub fn route_by_weights(
     seed: BigInt,
 ) -> napi::Result<Int32Array> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
+    at_most(&env, n, MAX_ROWS, "n", "number of rows")?;
+    output_fits(&env, n, k)?;
     let (weights, capacities) = (source_weights.as_deref(), target_capacities.as_deref());
     route_by_weight(weights, capacities, n, k, density, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
 }
@@ -34,7 +39,8 @@ pub fn route_by_weights(
 #[napi(catch_unwind)]
 pub fn hash_route(env: Env, n: f64, k: f64, seed: BigInt) -> napi::Result<Int32Array> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
-    check_shape(n, k).map_err(|e| input_error(&env, e))?;
+    at_most(&env, n, MAX_ROWS, "n", "number of rows")?;
+    output_fits(&env, n, k)?;
     Ok(Int32Array::new(hash::hash_route(n, n, k, seed)))
 }
 
@@ -78,7 +84,7 @@ pub fn enforce_capacity(env: Env, routes: Int32ArraySlice, k: f64, caps: Int32Ar
 /// Slots per target; -1 is ignored.
 #[napi(catch_unwind)]
 pub fn compute_loads(env: Env, routes: Int32ArraySlice, n_targets: f64) -> napi::Result<Int32Array> {
-    let targets = count(&env, n_targets, "nTargets", 1)?;
+    let targets = at_most(&env, count(&env, n_targets, "nTargets", 1)?, MAX_ROWS, "nTargets", "number of targets")?;
     capacity::target_loads(&routes, targets).map(Int32Array::new).map_err(|e| input_error(&env, e))
 }
 
@@ -92,6 +98,7 @@ pub fn survival_rate(routes: Int32ArraySlice) -> f64 {
 #[napi(catch_unwind)]
 pub fn capacity_profile(env: Env, name: String, n: f64, seed: BigInt) -> napi::Result<Float64Array> {
     let (n, seed) = (count(&env, n, "n", 1)?, self::seed(&env, &seed)?);
+    at_most(&env, n, MAX_ROWS, "n", "number of targets")?;
     let profile: Profile = name.parse().map_err(|e| input_error(&env, e))?;
     Ok(Float64Array::new(capacity::capacity_profile(profile, n, seed)))
 }

@@ -8,6 +8,7 @@
 
 mod args;
 mod helpers;
+mod limits;
 mod routing;
 
 /// Runs when an environment (the main thread or a Worker) loads the addon.

@@ -1,10 +1,11 @@
 //! The four router entry points: sync calls borrow their inputs, async calls copy them.
 
 use crate::args::{count, input_error, seed};
+use crate::limits::{copy, reserve};
 use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Uint32ArraySlice};
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
-use phase_router_kernel::{check_bit_call, phase_route, phase_route_auto, BitMatrices, InputError};
+use phase_router_kernel::{check_bit_call, check_shape, phase_route, phase_route_auto, BitMatrices, InputError};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Routes with the reference algorithm, reading both matrices and both
@@ -22,6 +23,7 @@ pub fn phase_router(
     seed: BigInt,
 ) -> napi::Result<Int32Array> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
+    output_fits(&env, n, k)?;
     let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
     phase_route(&matrices, k, &perm_s, &perm_t, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
 }
@@ -37,6 +39,7 @@ pub fn phase_router_auto(
     seed: BigInt,
 ) -> napi::Result<Int32Array> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
+    output_fits(&env, n, k)?;
     let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
     phase_route_auto(&matrices, k, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
 }
@@ -61,8 +64,7 @@ pub fn phase_router_async(
     seed: BigInt,
     abort: Option<AbortSignal>,
 ) -> napi::Result<AsyncTask<RouteTask>> {
-    let perms = Some((perm_s.to_vec(), perm_t.to_vec()));
-    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, perms, &seed)?;
+    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, Some((&perm_s, &perm_t)), &seed)?;
     Ok(AsyncTask::with_optional_signal(task, abort))
 }
 
@@ -94,21 +96,27 @@ pub struct RouteTask {
 
 impl RouteTask {
     /// Checks every input on the JavaScript thread, so that a bad one throws
-    /// before any copy or work, then copies the matrices.
+    /// before any copy or work, then copies the inputs (a RangeError, not an
+    /// abort, if there is no memory for the copies or the output).
     fn checked(
         env: &Env,
         s_bits: &[u64],
         t_bits: &[u64],
         n: f64,
         k: f64,
-        perms: Option<(Vec<u32>, Vec<u32>)>,
+        perms: Option<(&[u32], &[u32])>,
         seed: &BigInt,
     ) -> napi::Result<Self> {
         let (n, k, seed) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?);
         let matrices = BitMatrices { s_bits, t_bits, n };
-        let borrowed_perms = perms.as_ref().map(|(s, t)| (s.as_slice(), t.as_slice()));
-        check_bit_call(&matrices, k, borrowed_perms).map_err(|e| input_error(env, e))?;
-        Ok(RouteTask { s_bits: s_bits.to_vec(), t_bits: t_bits.to_vec(), n, k, perms, seed })
+        check_bit_call(&matrices, k, perms).map_err(|e| input_error(env, e))?;
+        output_fits(env, n, k)?;
+        let perms = match perms {
+            Some((perm_s, perm_t)) => Some((copy(env, perm_s, "permS")?, copy(env, perm_t, "permT")?)),
+            None => None,
+        };
+        let (s_bits, t_bits) = (copy(env, s_bits, "sBits")?, copy(env, t_bits, "tBits")?);
+        Ok(RouteTask { s_bits, t_bits, n, k, perms, seed })
     }
 
     fn route(&self) -> Result<Vec<i32>, InputError> {
@@ -134,4 +142,10 @@ impl Task for RouteTask {
     fn resolve(&mut self, _env: Env, routes: Vec<i32>) -> napi::Result<Int32Array> {
         Ok(Int32Array::new(routes))
     }
+}
+
+/// Checks `n * k` against the kernel's cap, then that the output's memory can be had.
+pub fn output_fits(env: &Env, n: usize, k: usize) -> napi::Result<()> {
+    check_shape(n, k).map_err(|e| input_error(env, e))?;
+    reserve::<i32>(env, n * k, "k")
 }

@@ -103,7 +103,10 @@ fn weights_call(input: &mut Input) {
     let k = 1 + input.below(20);
     let weights = |input: &mut Input| match input.byte() % 4 {
         0 => None,
-        1 => Some(input.raw_floats(n.saturating_add_signed(input.below(3) as isize - 1))),
+        1 => {
+            let len = n.saturating_add_signed(input.below(3) as isize - 1);
+            Some(input.raw_floats(len))
+        }
         _ => Some(input.tame_floats(n)),
     };
     let (source_weights, target_capacities) = (weights(input), weights(input));

@@ -23,7 +23,7 @@ fn edge_inputs_route_or_fail_cleanly() {
 /// Several thousand pseudo-random inputs, bounded in time so CI stays fast on 2 cores.
 #[test]
 fn random_inputs_route_or_fail_cleanly() {
-    let cases: u64 = std::env::var("FUZZ_SMOKE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6000);
+    let cases: u64 = std::env::var("FUZZ_SMOKE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(20000);
     let budget = Duration::from_secs(60);
     let start = Instant::now();
     let mut state = 0x5eed_u64;

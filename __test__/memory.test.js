@@ -1,0 +1,18 @@
+// Many calls leave the resident set where it was: no leak per call in the
+// binding (results, borrowed inputs, async copies, promises).
+const { execFileSync } = require('child_process')
+const path = require('path')
+
+const LIMIT_MIB = 32
+
+test('1e6 sync calls at n=64 and 1000 sync + 1000 async at n=4096 keep RSS within 32 MiB', () => {
+  // A child process, because --expose-gc must be given to node itself.
+  const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'helpers', 'memory-child.js'), '1000000', '1000'], {
+    encoding: 'utf8',
+    timeout: 170_000,
+  })
+  const r = JSON.parse(out.trim().split('\n').pop())
+  console.log(`memory: ${JSON.stringify(r)}`)
+  expect(r.afterSmallMiB - r.startMiB).toBeLessThan(LIMIT_MIB)
+  expect(r.endMiB - r.startMiB).toBeLessThan(LIMIT_MIB)
+}, 180_000)
