@@ -95,7 +95,7 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
   ])
   const x =
     experiment.name === 'profile'
-      ? { field: 'param', type: 'ordinal', sort: experiment.published.map((p) => p.param), title: experiment.label }
+      ? { field: 'param', type: 'ordinal', sort: experiment.published.map((p) => p.param), title: experiment.label, axis: { labelAngle: 0 } }
       : {
           field: 'param',
           type: 'quantitative',
@@ -105,7 +105,7 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
         }
   const y = { field: 'survival', type: 'quantitative', title: 'survival (%)', scale: { zero: false } }
   return {
-    title: `Survival vs ${experiment.name} (mean of ${seeds} seed${seeds === 1 ? '' : 's'})`,
+    title: `Survival vs ${experiment.label.split(' (')[0]} (mean of ${seeds} seed${seeds === 1 ? '' : 's'})`,
     width: 360,
     height: 240,
     layer: [
@@ -120,7 +120,7 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
         encoding: {
           x,
           y,
-          color: { ...methodColors(methods), legend: null },
+          color: methodColors(methods),
           shape: { field: 'source', type: 'nominal', title: null, scale: { range: ['diamond'] } },
         },
       },

@@ -9,6 +9,7 @@ import { type ExpertPoint, fillChart, loadChart } from './charts'
 import type { Command, Values } from './options'
 import { writeChartPng } from './render'
 import { pearson } from './stats'
+import { profileSeed } from './survival'
 import { fixed, formatTable, percent } from './table'
 
 export const demoCommand: Command = {
@@ -35,7 +36,7 @@ export async function runDemo(values: Values, log: (line: string) => void): Prom
   const profile = values.profile as 'strong'
   const out = values.out as string
 
-  const caps = capacityProfile(profile, n, seed)
+  const caps = capacityProfile(profile, n, profileSeed(seed))
   const hardCaps = makeHardCaps(caps, n, k, headroom)
   const routes = { phase: route({ targetCapacities: caps, k, seed }), hash: hashRoute(n, k, seed) }
   const loads = { phase: computeLoads(routes.phase, n), hash: computeLoads(routes.hash, n) }
