@@ -61,12 +61,19 @@ describe('phase-router demo', () => {
     [['moe', '--seeds', '1.5'], "--seeds: '1.5' is not an integer"],
     [['bench', 'extra'], "unknown argument 'extra'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
+    [[], 'no command given'],
   ])('%j exits 2 with a message', (args, message) => {
     const run = cli(...args)
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(message)
     expect(run.stdout).toBe('')
   })
+})
+
+test('--help lists the commands and exits 0', () => {
+  const run = cli('--help')
+  expect(run.status).toBe(0)
+  for (const command of ['demo', 'moe', 'bench']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
 })
 
 describe('phase-router moe', () => {
@@ -91,7 +98,7 @@ describe('phase-router moe', () => {
         expect(row.survivalStd).toBe(0) // one seed has no spread
         expect(row.seeds).toBe(1)
         expect(row.routeMsMedian).toBeGreaterThanOrEqual(0)
-        expect(row[experiment.name === 'n' ? 'n' : experiment.name]).toEqual(row.param)
+        expect(row[experiment.name]).toEqual(row.param) // the swept setting is the row's param
       }
     }
     const csv = fs.readFileSync(path.join(out, 'moe.csv'), 'utf8').trim().split('\n')

@@ -31,9 +31,13 @@ export async function main(argv: string[]): Promise<number> {
   const log = (line: string) => process.stdout.write(line + '\n')
   const progress = (message: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`)
   const [name, ...rest] = argv
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     log(overview())
-    return name === undefined ? 2 : 0
+    return 0
+  }
+  if (name === undefined) {
+    process.stderr.write(`phase-router: no command given\n\n${overview()}\n`)
+    return 2
   }
   const entry = COMMANDS.find(([c]) => c.name === name)
   if (!entry) {
