@@ -107,3 +107,20 @@ describe('phase-router moe', () => {
     for (const name of ['headroom', 'k', 'n', 'profile', 'summary']) expectPng(path.join(out, `moe-${name}.png`))
   })
 })
+
+describe('phase-router bench', () => {
+  test('times every cell of the grid and writes bench.json', () => {
+    const out = tempDir()
+    const run = cli('bench', '--time', '1', '--out', out)
+    expect(run.status).toBe(0)
+    const { rows } = JSON.parse(fs.readFileSync(path.join(out, 'bench.json'), 'utf8'))
+    expect(rows.map((r) => `${r.n}/${r.k}`)).toEqual(
+      [64, 256, 1024, 4096].flatMap((n) => [1, 4, 16].map((k) => `${n}/${k}`)),
+    )
+    for (const row of rows) {
+      expect(row.phaseMs).toBeGreaterThan(0)
+      expect(row.hashMs).toBeGreaterThan(0)
+    }
+    expect(run.stdout.match(/^\d+ +\d+ +\d+\.\d{3} +\d+\.\d{3} +\d+\.\d$/gm)).toHaveLength(rows.length)
+  })
+})
