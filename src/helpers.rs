@@ -3,7 +3,9 @@
 use crate::args::{count, finite, input_error, seed};
 use crate::limits::{at_most, reserve, MAX_MATRIX_N, MAX_ROWS};
 use crate::routing::output_fits;
-use napi::bindgen_prelude::{BigInt, BigUint64Array, Float64Array, Float64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice};
+use napi::bindgen_prelude::{
+    BigInt, BigUint64Array, Float64Array, Float64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice,
+};
 use napi::Env;
 use napi_derive::napi;
 use phase_router_kernel::capacity::{self, Profile};

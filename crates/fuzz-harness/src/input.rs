@@ -61,7 +61,7 @@ impl<'a> Input<'a> {
         let fixed = self.below(n + 1) as u32;
         (0..n)
             .map(|_| match mode {
-                0 => fixed,                             // every row the same
+                0 => fixed,                                        // every row the same
                 1 => [0, n as u32][self.next_bulk() as usize % 2], // empty or full rows
                 _ => (self.next_bulk() % (n as u64 + 1)) as u32,
             })
@@ -126,7 +126,11 @@ impl<'a> Input<'a> {
     }
 
     pub fn raw_or_tame_float(&mut self) -> f64 {
-        if self.byte() % 2 == 0 { self.raw_float() } else { self.below(400) as f64 / 100.0 }
+        if self.byte() % 2 == 0 {
+            self.raw_float()
+        } else {
+            self.below(400) as f64 / 100.0
+        }
     }
 
     pub fn raw_floats(&mut self, len: usize) -> Vec<f64> {

@@ -20,8 +20,8 @@ use input::Input;
 use phase_router_kernel::capacity::{self, Profile};
 use phase_router_kernel::perm::auto_permutations;
 use phase_router_kernel::{
-    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_by_weight, BitMatrices, InputError,
-    Layout, MAX_SLOTS, route_layout,
+    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_by_weight, route_layout, BitMatrices,
+    InputError, Layout, MAX_SLOTS,
 };
 
 /// Largest `n` the harness builds, so a case stays cheap.
@@ -125,15 +125,16 @@ fn weights_call(input: &mut Input) {
             let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
             assert_eq!(routes, phase_route_auto(&matrices, k, seed).unwrap(), "route_by_weight != phase_route_auto");
         }
-        Err(e) => assert!(["sourceWeights", "targetCapacities", "density"].contains(&e.argument), "odd argument in {e}"),
+        Err(e) => {
+            assert!(["sourceWeights", "targetCapacities", "density"].contains(&e.argument), "odd argument in {e}")
+        }
     }
 }
 
 /// Hard caps, enforcement, loads, survival and profiles.
 fn capacity_calls(input: &mut Input) {
     let targets = 1 + input.below(MAX_N);
-    let capacities =
-        if input.byte() % 3 == 0 { input.raw_floats(targets) } else { input.tame_floats(targets) };
+    let capacities = if input.byte() % 3 == 0 { input.raw_floats(targets) } else { input.tame_floats(targets) };
     let (tokens, k, headroom) = (input.below(1000), input.below(20), input.raw_or_tame_float());
     match capacity::hard_caps(&capacities, tokens, k, headroom) {
         Ok(caps) => {
