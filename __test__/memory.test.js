@@ -5,7 +5,7 @@ const path = require('path')
 
 const LIMIT_MIB = 32
 
-test('1e6 sync calls at n=64 and 1000 sync + 1000 async at n=4096 keep RSS within 32 MiB', () => {
+test('1e6 sync calls at n=64, 1000 sync + 1000 async at n=4096, and a loop that never yields keep RSS within 32 MiB', () => {
   // A child process, because --expose-gc must be given to node itself.
   const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'helpers', 'memory-child.js'), '1000000', '1000'], {
     encoding: 'utf8',
@@ -15,4 +15,6 @@ test('1e6 sync calls at n=64 and 1000 sync + 1000 async at n=4096 keep RSS withi
   console.log(`memory: ${JSON.stringify(r)}`)
   expect(r.afterSmallMiB - r.startMiB).toBeLessThan(LIMIT_MIB)
   expect(r.endMiB - r.startMiB).toBeLessThan(LIMIT_MIB)
+  // 320,000 calls without ever yielding to the event loop.
+  expect(r.tightPeakMiB - r.startMiB).toBeLessThan(LIMIT_MIB)
 }, 180_000)

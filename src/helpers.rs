@@ -2,6 +2,7 @@
 
 use crate::args::{count, finite, input_error, seed};
 use crate::limits::{at_most, reserve, MAX_MATRIX_N, MAX_ROWS};
+use crate::output::{int32, Routes};
 use crate::routing::output_fits;
 use napi::bindgen_prelude::{
     BigInt, BigUint64Array, Float64Array, Float64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice,
@@ -20,7 +21,7 @@ pub fn build_bits(env: Env, ones_per_row: Uint32ArraySlice, n: f64) -> napi::Res
 }
 
 /// Routes from source weights and target capacities (`route` in the public API).
-#[napi(catch_unwind)]
+#[napi(catch_unwind, ts_return_type = "Int32Array")]
 pub fn route_by_weights(
     env: Env,
     source_weights: Option<Float64ArraySlice>,
@@ -29,21 +30,21 @@ pub fn route_by_weights(
     k: f64,
     density: f64,
     seed: BigInt,
-) -> napi::Result<Int32Array> {
+) -> napi::Result<Routes> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
     at_most(&env, n, MAX_ROWS, "n", "number of rows")?;
     output_fits(&env, n, k)?;
     let (weights, capacities) = (source_weights.as_deref(), target_capacities.as_deref());
-    route_by_weight(weights, capacities, n, k, density, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
+    int32(&env, route_by_weight(weights, capacities, n, k, density, seed).map_err(|e| input_error(&env, e))?)
 }
 
 /// `k` independent uniform picks in `0..n` for each of `n` rows.
-#[napi(catch_unwind)]
-pub fn hash_route(env: Env, n: f64, k: f64, seed: BigInt) -> napi::Result<Int32Array> {
+#[napi(catch_unwind, ts_return_type = "Int32Array")]
+pub fn hash_route(env: Env, n: f64, k: f64, seed: BigInt) -> napi::Result<Routes> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
     at_most(&env, n, MAX_ROWS, "n", "number of rows")?;
     output_fits(&env, n, k)?;
-    Ok(Int32Array::new(hash::hash_route(n, n, k, seed)))
+    int32(&env, hash::hash_route(n, n, k, seed))
 }
 
 /// `max(1, ceil(cap / sum(cap) * tokens * k * headroom))` per target.
@@ -84,10 +85,10 @@ pub fn enforce_capacity(env: Env, routes: Int32ArraySlice, k: f64, caps: Int32Ar
 }
 
 /// Slots per target; -1 is ignored.
-#[napi(catch_unwind)]
-pub fn compute_loads(env: Env, routes: Int32ArraySlice, n_targets: f64) -> napi::Result<Int32Array> {
+#[napi(catch_unwind, ts_return_type = "Int32Array")]
+pub fn compute_loads(env: Env, routes: Int32ArraySlice, n_targets: f64) -> napi::Result<Routes> {
     let targets = at_most(&env, count(&env, n_targets, "nTargets", 1)?, MAX_ROWS, "nTargets", "number of targets")?;
-    capacity::target_loads(&routes, targets).map(Int32Array::new).map_err(|e| input_error(&env, e))
+    int32(&env, capacity::target_loads(&routes, targets).map_err(|e| input_error(&env, e))?)
 }
 
 /// Share of slots that are not -1.

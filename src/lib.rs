@@ -9,6 +9,7 @@
 mod args;
 mod helpers;
 mod limits;
+mod output;
 mod routing;
 
 /// Runs when an environment (the main thread or a Worker) loads the addon.

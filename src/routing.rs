@@ -2,6 +2,7 @@
 
 use crate::args::{count, input_error, seed};
 use crate::limits::{copy, reserve};
+use crate::output::{int32, Routes};
 use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Uint32ArraySlice};
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
@@ -10,7 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Routes with the reference algorithm, reading both matrices and both
 /// permutations in place; the result takes over the Rust buffer.
-#[napi(catch_unwind)]
+#[napi(catch_unwind, ts_return_type = "Int32Array")]
 #[allow(clippy::too_many_arguments)]
 pub fn phase_router(
     env: Env,
@@ -21,15 +22,15 @@ pub fn phase_router(
     perm_s: Uint32ArraySlice,
     perm_t: Uint32ArraySlice,
     seed: BigInt,
-) -> napi::Result<Int32Array> {
+) -> napi::Result<Routes> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
     output_fits(&env, n, k)?;
     let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
-    phase_route(&matrices, k, &perm_s, &perm_t, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
+    int32(&env, phase_route(&matrices, k, &perm_s, &perm_t, seed).map_err(|e| input_error(&env, e))?)
 }
 
 /// Routes with permutations drawn from the seed, reading both matrices in place.
-#[napi(catch_unwind)]
+#[napi(catch_unwind, ts_return_type = "Int32Array")]
 pub fn phase_router_auto(
     env: Env,
     s_bits: BigUint64ArraySlice,
@@ -37,11 +38,11 @@ pub fn phase_router_auto(
     n: f64,
     k: f64,
     seed: BigInt,
-) -> napi::Result<Int32Array> {
+) -> napi::Result<Routes> {
     let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
     output_fits(&env, n, k)?;
     let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
-    phase_route_auto(&matrices, k, seed).map(Int32Array::new).map_err(|e| input_error(&env, e))
+    int32(&env, phase_route_auto(&matrices, k, seed).map_err(|e| input_error(&env, e))?)
 }
 
 /// `phaseRouter` off the JavaScript thread: inputs are checked, then copied.
