@@ -70,3 +70,15 @@ test('options and signal are type-checked', async () => {
   // No options, or no signal, routes as before.
   await expect(pr.phaseRouterAutoAsync(light, light, 64, 2, 1, {})).resolves.toEqual(pr.phaseRouterAuto(light, light, 64, 2, 1))
 })
+
+test('the relay really takes queued work off the libuv queue (native layer)', async () => {
+  const native = require('../native.js')
+  const busy = [1, 2, 3, 4].map((seed) => native.phaseRouterAutoAsync(heavy, heavy, n, 4, BigInt(seed)))
+  const relay = {}
+  const queued = native.phaseRouterAutoAsync(heavy, heavy, n, 4, 9n, relay)
+  expect(typeof relay.onabort).toBe('function') // napi-rs armed the relay, not a caller's signal
+  relay.onabort()
+  const outcome = await queued.then(() => 'routed', (e) => e.name)
+  expect(outcome).toBe('AbortError') // cancelled before any thread ran it
+  await Promise.all(busy)
+}, 60_000)
