@@ -135,34 +135,68 @@ export function phaseRouterAutoAsync(
  */
 export function buildBits(onesPerRow: Uint32Array | number[], n: number): BigUint64Array
 
+/** How {@link route} picks each source's targets. */
+export type Strategy = 'phase' | 'hash' | 'weighted' | 'stride'
+
 /** Options of {@link route}. */
 export interface RouteOptions {
-  /** Relative weight of each source (default: all equal). Its length sets `n` when given. */
+  /** Number of sources M of a rectangular batch (default: `n`, else the length of `sourceWeights`). */
+  sources?: number
+  /** Relative weight of each source, length M (default: all equal). Only `'phase'` uses it. */
   sourceWeights?: Numbers
-  /** Relative capacity of each target (default: all equal). Its length must equal `n`. */
+  /** Relative capacity of each target, length N (default: all equal). */
   targetCapacities?: Numbers
-  /** Sources = targets; needed only when neither array is given. */
+  /** Sources = targets of a square batch; needed only when no other count or array is given. */
   n?: number
   /** Most targets per source, at least 1. */
   k: number
-  /** Seed of the permutations and of the sampling (default 0). */
+  /** Seed of every random choice (default 0). */
   seed?: Seed
-  /** Share of the ring each average row covers, in `(0, 1]` (default 0.3). */
+  /** `'phase'` only: share of the ring an average arc covers, in `(0, 1]` (default 0.3). */
   density?: number
+  /**
+   * - `'phase'` (default): the phase router; each side's arcs are sized by
+   *   weights and capacities against the other side's ring.
+   * - `'hash'`: `k` distinct targets uniformly at random, ignoring capacity.
+   * - `'weighted'`: `k` distinct targets, each drawn with probability
+   *   proportional to capacity (weighted rendezvous hashing).
+   * - `'stride'`: systematic sampling over cumulative capacity. Target shares
+   *   are exactly proportional to capacity, capped at one slot per source
+   *   (the rest renormalised); the batch's `M * k` slots cover the capacity
+   *   line evenly, so integer capacities whose total is at least `M * k` are
+   *   never exceeded. Each source's targets depend on the seed, its index,
+   *   `M` and the capacities.
+   *
+   * Every strategy gives distinct targets per source, is deterministic from
+   * the seed and does not depend on the thread count.
+   */
+  strategy?: Strategy
 }
 
 /**
- * High-level routing from weights and capacities: source `i` covers
+ * High-level routing of M sources to N targets from weights and capacities;
+ * returns `M * k` target indices.
+ *
+ * For `'phase'` on a square batch, source `i` covers
  * `clamp(round(w[i] / mean(w) * density * n), 1, n)` positions and target `c`
  * `clamp(round(cap[c] / mean(cap) * density * n), 1, n)`, permutations come
- * from the seed. Equal to {@link phaseRouterAuto} on the matching
- * {@link buildBits} matrices, without building them.
+ * from the seed, and the result equals {@link phaseRouterAuto} on the matching
+ * {@link buildBits} matrices, without building them. On a rectangular batch
+ * the S-ring has N positions and the T-ring M, and each side's degrees are
+ * sized (and capped) against the ring they live on.
  *
  * @example
  * const { route, capacityProfile, computeLoads } = require('phase-router')
  * const caps = capacityProfile('strong', 1024, 42)
  * const routes = route({ targetCapacities: caps, k: 8, seed: 42 })
  * const loads = computeLoads(routes, 1024) // big experts get more slots
+ *
+ * @example
+ * // 4096 tokens to 64 experts whose integer caps add up to the demand
+ * const { route, computeLoads } = require('phase-router')
+ * const caps = Array.from({ length: 64 }, (_, c) => (c < 32 ? 96 : 32))
+ * const routes = route({ sources: 4096, targetCapacities: caps, k: 1, strategy: 'stride' })
+ * computeLoads(routes, 64) // exactly caps: 96 for the first 32 experts, 32 for the rest
  */
 export function route(options: RouteOptions): Int32Array
 

@@ -68,9 +68,10 @@ const autoArgs = routerArgs.map(([s, t, n, k, , , sd]) => [s, t, n, k, sd])
 
 const routes = fc.oneof(fc.array(fc.integer({ min: -3, max: 140 }), { maxLength: 400 }).map((r) => Int32Array.from(r)), anything)
 const weights = fc.oneof(fc.array(fc.oneof(fc.double(), fc.nat(20)), { maxLength: 140 }), fc.array(fc.nat(20), { maxLength: 140 }).map((w) => Float64Array.from(w)), anything)
+const strategy = fc.constantFrom('phase', 'hash', 'weighted', 'stride', 'Phase', '')
 const routeOptions = fc.oneof(
-  fc.record({ sourceWeights: weights, targetCapacities: weights, n: number, k: number, seed, density: fc.oneof(fc.double(), number) }, { requiredKeys: [] }),
-  fc.record({ n: fc.integer({ min: 1, max: 130 }), k: fc.integer({ min: 1, max: 8 }), density: fc.double({ min: 0, max: 1.2, noNaN: true }) }),
+  fc.record({ sourceWeights: weights, targetCapacities: weights, sources: number, n: number, k: number, seed, density: fc.oneof(fc.double(), number), strategy: fc.oneof(strategy, anything) }, { requiredKeys: [] }),
+  fc.record({ sources: fc.integer({ min: 1, max: 130 }), n: fc.integer({ min: 1, max: 130 }), k: fc.integer({ min: 1, max: 8 }), density: fc.double({ min: 0, max: 1.2, noNaN: true }), strategy }, { requiredKeys: ['k'] }),
   anything,
 )
 

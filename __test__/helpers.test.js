@@ -159,8 +159,8 @@ describe('route', () => {
 
   test('bad options are named', () => {
     expect(() => api.route()).toThrow(/^options: /)
-    expect(() => api.route({ k: 2 })).toThrow(/^n: required/)
-    expect(() => api.route({ n: 10, k: 2, targetCapacities: [1, 2] })).toThrow(/^targetCapacities: length 2 does not match n = 10/)
+    expect(() => api.route({ k: 2 })).toThrow(/^n: required when neither sources/)
+    expect(() => api.route({ n: 10, k: 2, targetCapacities: [1, 2] })).toThrow(/^targetCapacities: length 2 does not match targets = 10/)
     expect(() => api.route({ n: 10, k: 2, density: 1.5 })).toThrow(/^density: /)
     expect(() => api.route({ sourceWeights: [1, 'a'], k: 2 })).toThrow(/^sourceWeights\[1\]: expected a number/)
   })

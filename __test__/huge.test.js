@@ -19,7 +19,8 @@ test('sizes past the documented limits are RangeErrors about size', () => {
   const tooBig = [
     [() => pr.buildBits(new Uint32Array(1 << 18), 1 << 18), /n: 262144 exceeds the largest matrix/],
     [() => pr.hashRoute(2 ** 27, 1, 0), /n: 134217728 exceeds the largest number of rows/],
-    [() => pr.route({ n: 2 ** 27, k: 1 }), /n: 134217728 exceeds/],
+    [() => pr.route({ n: 2 ** 27, k: 1 }), /sources: 134217728 exceeds/],
+    [() => pr.route({ sources: 2 ** 30, k: 1, strategy: 'hash' }), /sources: 1073741824 exceeds/],
     [() => pr.capacityProfile('uniform', 2 ** 32 - 1, 0), /n: 4294967295 exceeds/],
     [() => pr.computeLoads(new Int32Array(2), 2 ** 32 - 1), /nTargets: 4294967295 exceeds/],
     [() => pr.hashRoute(2 ** 26, 64, 0), /n \* k = .* exceeds the largest output/],

@@ -10,7 +10,8 @@ use napi::bindgen_prelude::{
 use napi::Env;
 use napi_derive::napi;
 use phase_router_kernel::capacity::{self, Profile};
-use phase_router_kernel::{build_bits as build_bit_matrix, hash, route_by_weight};
+use phase_router_kernel::strategy::{self, Batch, Strategy};
+use phase_router_kernel::{build_bits as build_bit_matrix, hash};
 
 /// A left-aligned bit matrix whose row `r` has `onesPerRow[r]` ones.
 #[napi(catch_unwind)]
@@ -20,22 +21,37 @@ pub fn build_bits(env: Env, ones_per_row: Uint32ArraySlice, n: f64) -> napi::Res
     build_bit_matrix(&ones_per_row, n).map(BigUint64Array::new).map_err(|e| input_error(&env, e))
 }
 
-/// Routes from source weights and target capacities (`route` in the public API).
+/// Routes a batch of `sources` to `targets` from weights and capacities with a
+/// named strategy (`route` in the public API).
 #[napi(catch_unwind, ts_return_type = "Int32Array")]
-pub fn route_by_weights(
+#[allow(clippy::too_many_arguments)]
+pub fn route_batch(
     env: Env,
+    sources: f64,
+    targets: f64,
     source_weights: Option<Float64ArraySlice>,
     target_capacities: Option<Float64ArraySlice>,
-    n: f64,
     k: f64,
     density: f64,
     seed: BigInt,
+    strategy: String,
 ) -> napi::Result<Routes> {
-    let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
-    at_most(&env, n, MAX_ROWS, "n", "number of rows")?;
-    output_fits(&env, n, k)?;
-    let (weights, capacities) = (source_weights.as_deref(), target_capacities.as_deref());
-    int32(&env, route_by_weight(weights, capacities, n, k, density, seed).map_err(|e| input_error(&env, e))?)
+    let (sources, targets) = (count(&env, sources, "sources", 1)?, count(&env, targets, "targets", 1)?);
+    at_most(&env, sources, MAX_ROWS, "sources", "number of rows")?;
+    at_most(&env, targets, MAX_ROWS, "targets", "number of targets")?;
+    let (k, seed) = (count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
+    output_fits(&env, sources, k)?;
+    let strategy: Strategy = strategy.parse().map_err(|e| input_error(&env, e))?;
+    let batch = Batch {
+        sources,
+        targets,
+        source_weights: source_weights.as_deref(),
+        target_capacities: target_capacities.as_deref(),
+        k,
+        density,
+        seed,
+    };
+    int32(&env, strategy::route_batch(&batch, strategy).map_err(|e| input_error(&env, e))?)
 }
 
 /// `k` independent uniform picks in `0..n` for each of `n` rows.

@@ -66,17 +66,20 @@ export const route: typeof Api.route = (options) => {
   const o = expectObject(options, 'options')
   const sourceWeights = o.sourceWeights === undefined ? undefined : toFloat64(o.sourceWeights, 'sourceWeights')
   const targetCapacities = o.targetCapacities === undefined ? undefined : toFloat64(o.targetCapacities, 'targetCapacities')
-  const n = o.n ?? sourceWeights?.length ?? targetCapacities?.length
-  if (n === undefined) throw new TypeError('n: required when neither sourceWeights nor targetCapacities is given')
+  const n = o.n === undefined ? undefined : expectNumber(o.n, 'n')
+  const sources = o.sources === undefined ? undefined : expectNumber(o.sources, 'sources')
+  // `n` sizes both sides of a square batch; `sources` sets the source count
+  // of a rectangular one. Otherwise the arrays' lengths do, and the Rust side
+  // checks that every array matches the count it goes with.
+  const targets = n ?? targetCapacities?.length ?? sources ?? sourceWeights?.length
+  const m = sources ?? n ?? sourceWeights?.length ?? targetCapacities?.length
+  if (m === undefined || targets === undefined) {
+    throw new TypeError('n: required when neither sources, sourceWeights nor targetCapacities is given')
+  }
+  const strategy = o.strategy ?? 'phase'
+  if (typeof strategy !== 'string') throw new TypeError(`strategy: expected a string, got ${typeof strategy}`)
   const density = o.density === undefined ? 0.3 : expectNumber(o.density, 'density')
-  return native.routeByWeights(
-    sourceWeights,
-    targetCapacities,
-    expectNumber(n, 'n'),
-    expectNumber(o.k, 'k'),
-    density,
-    toSeed(o.seed ?? 0),
-  )
+  return native.routeBatch(m, targets, sourceWeights, targetCapacities, expectNumber(o.k, 'k'), density, toSeed(o.seed ?? 0), strategy)
 }
 
 export const hashRoute: typeof Api.hashRoute = (n, k, seed) =>

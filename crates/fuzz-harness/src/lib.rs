@@ -6,6 +6,10 @@
 //! - `tests/smoke.rs` here, a bounded deterministic run that `cargo test
 //!   --workspace` (and so CI) performs on stable Rust.
 //!
+//! Entry points: `phase_route`, `phase_route_auto`, `strategy::route_batch` (all four
+//! strategies), `capacity::*`, `build_bits`, `check_shape`, `hash::hash_route`,
+//! `Layout::new` + `route_layout`.
+//!
 //! The contract checked is SPEC section 3: every entry point returns `Ok` or
 //! `Err(InputError)` and never panics; an `Ok` result has the documented shape;
 //! and the shipped kernel agrees with the baseline walk (so a faster kernel
@@ -19,9 +23,10 @@ mod oracle;
 use input::Input;
 use phase_router_kernel::capacity::{self, Profile};
 use phase_router_kernel::perm::auto_permutations;
+use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
 use phase_router_kernel::{
-    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_by_weight, route_layout, BitMatrices,
-    InputError, Layout, MAX_SLOTS,
+    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_layout, BitMatrices, InputError, Layout,
+    MAX_SLOTS,
 };
 
 /// Largest `n` the harness builds, so a case stays cheap.
@@ -54,11 +59,11 @@ fn valid_bit_call(input: &mut Input) {
     let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
 
     let routes = phase_route(&matrices, k, &perm_s, &perm_t, seed).expect("valid input was rejected");
-    oracle::check_routes_shape(&routes, n, k);
+    oracle::check_routes_shape(&routes, n, n, k);
     assert_eq!(routes, oracle::walk(&s_degree, &t_degree, &perm_s, &perm_t, k, seed), "kernel != walk");
 
     let auto = phase_route_auto(&matrices, k, seed).expect("valid input was rejected (auto)");
-    oracle::check_routes_shape(&auto, n, k);
+    oracle::check_routes_shape(&auto, n, n, k);
     let (auto_s, auto_t) = auto_permutations(n, n, seed);
     assert_eq!(auto, oracle::walk(&s_degree, &t_degree, &auto_s, &auto_t, k, seed), "auto kernel != walk");
 }
@@ -88,46 +93,63 @@ fn arbitrary_bit_call(input: &mut Input) {
         assert!(["n", "k", "sBits", "tBits", "permS", "permT"].contains(&e.argument), "odd argument in {e}");
     };
     match phase_route(&matrices, k, &perm_s, &perm_t, seed) {
-        Ok(routes) => oracle::check_routes_shape(&routes, n, k),
+        Ok(routes) => oracle::check_routes_shape(&routes, n, n, k),
         Err(e) => expect_named(e),
     }
     match phase_route_auto(&matrices, k, seed) {
-        Ok(routes) => oracle::check_routes_shape(&routes, n, k),
+        Ok(routes) => oracle::check_routes_shape(&routes, n, n, k),
         Err(e) => expect_named(e),
     }
 }
 
-/// The high-level router: raw or tame weights, density and lengths.
+/// The high-level router: every strategy, square or rectangular batches, raw or
+/// tame weights, density and lengths.
 fn weights_call(input: &mut Input) {
-    let n = 1 + input.below(MAX_N);
+    let sources = 1 + input.below(MAX_N);
+    let targets = if input.byte() % 2 == 0 { sources } else { 1 + input.below(MAX_N) };
     let k = 1 + input.below(20);
-    let weights = |input: &mut Input| match input.byte() % 4 {
+    let strategy = [Strategy::Phase, Strategy::Hash, Strategy::Weighted, Strategy::Stride][input.byte() as usize % 4];
+    let weights = |input: &mut Input, len: usize| match input.byte() % 4 {
         0 => None,
         1 => {
-            let len = n.saturating_add_signed(input.below(3) as isize - 1);
+            let len = len.saturating_add_signed(input.below(3) as isize - 1);
             Some(input.raw_floats(len))
         }
-        _ => Some(input.tame_floats(n)),
+        _ => Some(input.tame_floats(len)),
     };
-    let (source_weights, target_capacities) = (weights(input), weights(input));
+    let source_weights = weights(input, sources);
+    let target_capacities = weights(input, targets);
     let density = if input.byte() % 4 == 0 { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
     let seed = input.seed();
-    match route_by_weight(source_weights.as_deref(), target_capacities.as_deref(), n, k, density, seed) {
+    let batch = Batch {
+        sources,
+        targets,
+        source_weights: source_weights.as_deref(),
+        target_capacities: target_capacities.as_deref(),
+        k,
+        density,
+        seed,
+    };
+    match route_batch(&batch, strategy) {
         Ok(routes) => {
-            oracle::check_routes_shape(&routes, n, k);
-            // Documented: equal to phaseRouterAuto on the matching left-aligned matrices.
-            let ones = vec![1.0; n];
-            let degree = |w: &Option<Vec<f64>>| {
-                capacity::degrees_from_weights(w.as_deref().unwrap_or(&ones), n, density, "w").unwrap()
-            };
-            let s_bits = build_bits(&degree(&source_weights), n).unwrap();
-            let t_bits = build_bits(&degree(&target_capacities), n).unwrap();
-            let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
-            assert_eq!(routes, phase_route_auto(&matrices, k, seed).unwrap(), "route_by_weight != phase_route_auto");
+            oracle::check_routes_shape(&routes, sources, targets, k);
+            if strategy == Strategy::Phase && sources == targets {
+                // Documented: equal to phaseRouterAuto on the matching left-aligned matrices.
+                let n = sources;
+                let ones = vec![1.0; n];
+                let degree = |w: &Option<Vec<f64>>| {
+                    capacity::degrees_from_weights(w.as_deref().unwrap_or(&ones), n, density, "w").unwrap()
+                };
+                let s_bits = build_bits(&degree(&source_weights), n).unwrap();
+                let t_bits = build_bits(&degree(&target_capacities), n).unwrap();
+                let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
+                assert_eq!(routes, phase_route_auto(&matrices, k, seed).unwrap(), "route_batch != phase_route_auto");
+            }
         }
-        Err(e) => {
-            assert!(["sourceWeights", "targetCapacities", "density"].contains(&e.argument), "odd argument in {e}")
-        }
+        Err(e) => assert!(
+            ["sourceWeights", "targetCapacities", "density", "sources", "targets"].contains(&e.argument),
+            "odd argument in {e}"
+        ),
     }
 }
 
@@ -205,7 +227,7 @@ fn shape_calls(input: &mut Input) {
     match Layout::new(s_degree.clone(), t_degree.clone(), &perm, perm.clone()) {
         Ok(layout) => {
             let routes = route_layout(&layout, k, seed);
-            oracle::check_routes_shape(&routes, n, k);
+            oracle::check_routes_shape(&routes, n, n, k);
             assert_eq!(routes, oracle::walk(&s_degree, &t_degree, &perm, &perm, k, seed), "layout kernel != walk");
         }
         Err(e) => assert!(["permS", "permT", "sDegrees", "tDegrees"].contains(&e.argument), "odd argument in {e}"),

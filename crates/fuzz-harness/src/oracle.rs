@@ -3,10 +3,10 @@
 use phase_router_kernel::capacity::Enforced;
 use phase_router_kernel::{walk, Layout};
 
-/// SPEC section 2's output shape: `n * k` slots; each row holds distinct columns
-/// in `0..n` at the front and -1 after them.
-pub fn check_routes_shape(routes: &[i32], n: usize, k: usize) {
-    assert_eq!(routes.len(), n * k, "output length");
+/// SPEC section 2's output shape: `rows` rows of `k` slots; each row holds
+/// distinct targets in `0..n` at the front and -1 after them.
+pub fn check_routes_shape(routes: &[i32], rows: usize, n: usize, k: usize) {
+    assert_eq!(routes.len(), rows * k, "output length");
     for (j, row) in routes.chunks(k).enumerate() {
         let filled = row.iter().take_while(|&&c| c >= 0).count();
         assert!(row[filled..].iter().all(|&c| c == -1), "row {j}: -1 before a column: {row:?}");

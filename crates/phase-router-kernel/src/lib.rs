@@ -26,6 +26,14 @@
 //! [`kernel`] is what ships. [`capacity`] and [`hash`] hold the benchmark's
 //! helpers.
 //!
+//! ## Batches and strategies
+//!
+//! [`strategy::route_batch`] routes `m` sources to `n` targets straight from
+//! weights and capacities, without bit matrices, by one of four strategies:
+//! the phase router on rectangular rings, uniform `hash`, capacity-`weighted`
+//! sampling, and `stride`, systematic sampling over cumulative capacity that
+//! gives every target exactly its share.
+//!
 //! ```
 //! use phase_router_kernel::{build_bits, phase_route_auto, BitMatrices};
 //!
@@ -47,6 +55,8 @@ pub mod layout;
 pub mod perm;
 pub mod reservoir;
 pub mod ring;
+pub mod strategy;
+mod stream;
 pub mod walk;
 
 pub use bits::build_bits;
@@ -125,30 +135,6 @@ pub fn phase_route_auto(matrices: &BitMatrices, k: usize, seed: u64) -> Result<V
     check_bit_call(matrices, k, None)?;
     let (s_degree, t_degree) = matrices.degrees();
     let (perm_s, perm_t) = perm::auto_permutations(matrices.n, matrices.n, seed);
-    let layout = Layout::new_unchecked(s_degree, t_degree, &perm_s, perm_t.into());
-    Ok(route_layout(&layout, k, seed))
-}
-
-/// Routes from weights instead of matrices (the high-level `route`): degrees by
-/// [`capacity::degrees_from_weights`] (all weights 1 when `None`), permutations
-/// from the seed. Equal to [`phase_route_auto`] on the matching left-aligned matrices.
-pub fn route_by_weight(
-    source_weights: Option<&[f64]>,
-    target_capacities: Option<&[f64]>,
-    n: usize,
-    k: usize,
-    density: f64,
-    seed: u64,
-) -> Result<Vec<i32>, InputError> {
-    check_shape(n, k)?;
-    let degrees = |weights: Option<&[f64]>, argument| match weights {
-        Some(w) if w.len() != n => Err(InputError::new(argument, format!("length {} does not match n = {n}", w.len()))),
-        Some(w) => capacity::degrees_from_weights(w, n, density, argument),
-        None => capacity::degrees_from_weights(&vec![1.0; n], n, density, argument),
-    };
-    let s_degree = degrees(source_weights, "sourceWeights")?;
-    let t_degree = degrees(target_capacities, "targetCapacities")?;
-    let (perm_s, perm_t) = perm::auto_permutations(n, n, seed);
     let layout = Layout::new_unchecked(s_degree, t_degree, &perm_s, perm_t.into());
     Ok(route_layout(&layout, k, seed))
 }
