@@ -153,7 +153,7 @@ impl FromStr for Profile {
 }
 
 /// Capacities of `n` targets for a profile: a leading block of big targets,
-/// then shuffled by a ChaCha8 stream seeded with `seed`.
+/// then shuffled by ChaCha8 keyed by `seed` on a stream of its own.
 pub fn capacity_profile(profile: Profile, n: usize, seed: u64) -> Vec<f64> {
     let share = |fraction: f64| (fraction * n as f64) as usize;
     let blocks: Vec<(usize, f64)> = match profile {
@@ -169,9 +169,17 @@ pub fn capacity_profile(profile: Profile, n: usize, seed: u64) -> Vec<f64> {
         caps[at..end].fill(value);
         at = end;
     }
-    caps.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    // A stream of its own: with the default stream the shuffle would equal
+    // the automatic permS drawn from the same seed, so all big targets would
+    // sit side by side on the S-ring and their loads would collapse.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(PROFILE_STREAM);
+    caps.shuffle(&mut rng);
     caps
 }
+
+/// ChaCha stream used to shuffle capacity profiles ("profile" in ASCII).
+const PROFILE_STREAM: u64 = 0x70726f66696c65;
 
 #[cfg(test)]
 mod tests {
@@ -194,6 +202,15 @@ mod tests {
         assert_eq!(strong.iter().filter(|&&c| c == 2.0).count(), 20);
         assert_eq!(capacity_profile(Profile::Extreme, 10, 0).iter().filter(|&&c| c == 16.0).count(), 1);
         assert_ne!(capacity_profile(Profile::Mild, 50, 1), capacity_profile(Profile::Mild, 50, 2));
+    }
+
+    #[test]
+    fn profile_shuffle_is_independent_of_the_auto_permutation() {
+        // Same seed, same length: the big targets must not follow permS's order.
+        let caps = capacity_profile(Profile::Strong, 1000, 42);
+        let (perm_s, _) = crate::perm::auto_permutations(1000, 1000, 42);
+        let big_positions = (0..1000).filter(|&c| caps[c] == 8.0).map(|c| perm_s[c]);
+        assert!(big_positions.clone().any(|p| p >= 500) && big_positions.clone().any(|p| p < 500));
     }
 
     #[test]

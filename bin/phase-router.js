@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `phase-router` command; the CLI itself is compiled from ts/cli/.
+'use strict'
+
+require('../lib/cli/main.js')
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error) => {
+      console.error(error)
+      process.exitCode = 1
+    },
+  )

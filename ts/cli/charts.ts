@@ -1,0 +1,138 @@
+// The Vega-Lite specifications of the CLI's plots. Pure data-to-spec
+// functions: rendering lives in render.ts.
+
+import type { ChartSpec } from './render'
+import type { Experiment } from './published'
+import { type Method, METHODS } from './survival'
+
+/** One colour per method, the same in every chart. */
+const COLORS: Record<Method, string> = { phase: '#1f77b4', hash: '#d62728', weighted: '#2ca02c', bound: '#7f7f7f' }
+
+function methodColors(methods: Method[]) {
+  return { field: 'method', type: 'nominal', title: 'method', scale: { domain: methods, range: methods.map((m) => COLORS[m]) } }
+}
+
+export interface ExpertPoint {
+  expert: number
+  capacity: number
+  method: 'phase' | 'hash'
+  load: number
+  hardCap: number
+  /** The load a capacity-proportional router expects: N k cap / sum(cap). */
+  fairShare: number
+}
+
+/**
+ * Many experts share a capacity and a load, so the demo charts count the
+ * experts at each (capacity, method, value) and draw one circle sized by
+ * that count, phase and hash side by side within each capacity.
+ */
+function demoChart(title: string, points: ExpertPoint[], value: string, yTitle: string, reference: ChartSpec): ChartSpec {
+  return {
+    title,
+    width: 420,
+    height: 300,
+    data: { values: points },
+    layer: [
+      {
+        transform: [{ aggregate: [{ op: 'count', as: 'experts' }], groupby: ['capacity', 'method', value] }],
+        mark: { type: 'circle', opacity: 0.7 },
+        encoding: {
+          x: { field: 'capacity', type: 'ordinal', title: 'expert capacity (relative)', axis: { labelAngle: 0 } },
+          xOffset: { field: 'method', sort: ['phase', 'hash'] },
+          y: { field: value, type: 'quantitative', title: yTitle },
+          size: { field: 'experts', type: 'quantitative', title: 'experts' },
+          color: methodColors(['phase', 'hash']),
+        },
+      },
+      reference,
+    ],
+  }
+}
+
+/** Capacity against routed load, with each capacity's proportional share as a black tick. */
+export function loadChart(points: ExpertPoint[], n: number, k: number): ChartSpec {
+  return demoChart(
+    `Load per expert (N=${n}, k=${k}); black tick: capacity-proportional share`,
+    points,
+    'load',
+    'slots routed to the expert',
+    {
+      mark: { type: 'tick', color: 'black', thickness: 2 },
+      encoding: {
+        x: { field: 'capacity', type: 'ordinal' },
+        y: { aggregate: 'mean', field: 'fairShare', type: 'quantitative' },
+      },
+    },
+  )
+}
+
+/** Capacity against load over hard cap; above the line at 1 slots are dropped. */
+export function fillChart(points: ExpertPoint[], n: number, k: number, headroom: number): ChartSpec {
+  const withFill = points.map((p) => ({ ...p, fill: p.load / p.hardCap }))
+  return demoChart(
+    `Load / hard cap per expert (N=${n}, k=${k}, headroom ${headroom}); above 1 is dropped`,
+    withFill,
+    'fill',
+    'load / hard cap',
+    { mark: { type: 'rule', color: 'black', strokeDash: [4, 3] }, encoding: { y: { datum: 1 } } },
+  )
+}
+
+export interface SurvivalPoint {
+  param: number | string
+  method: Method
+  /** Percent. */
+  survival: number
+}
+
+/** Survival against the swept parameter, one line per method, published single-seed figures as hollow diamonds. */
+export function experimentChart(experiment: Experiment, measured: SurvivalPoint[], seeds: number): ChartSpec {
+  const methods = METHODS.filter((m) => measured.some((p) => p.method === m))
+  const published = experiment.published.flatMap((p) => [
+    { param: p.param, method: 'phase', survival: p.phase, source: 'published (1 seed)' },
+    { param: p.param, method: 'hash', survival: p.hash, source: 'published (1 seed)' },
+  ])
+  const x =
+    experiment.name === 'profile'
+      ? { field: 'param', type: 'ordinal', sort: experiment.published.map((p) => p.param), title: experiment.label, axis: { labelAngle: 0 } }
+      : {
+          field: 'param',
+          type: 'quantitative',
+          title: experiment.label,
+          scale: experiment.name === 'headroom' ? { zero: false } : { type: 'log', base: 2 },
+          axis: { values: experiment.published.map((p) => p.param) },
+        }
+  const y = { field: 'survival', type: 'quantitative', title: 'survival (%)', scale: { zero: false } }
+  return {
+    title: `Survival vs ${experiment.label.split(' (')[0]} (mean of ${seeds} seed${seeds === 1 ? '' : 's'})`,
+    width: 360,
+    height: 240,
+    layer: [
+      {
+        data: { values: measured },
+        mark: { type: 'line', point: true },
+        encoding: { x, y, color: methodColors(methods) },
+      },
+      {
+        data: { values: published },
+        mark: { type: 'point', shape: 'diamond', filled: false, size: 140, strokeWidth: 2 },
+        encoding: {
+          x,
+          y,
+          color: methodColors(methods),
+          shape: { field: 'source', type: 'nominal', title: null, scale: { range: ['diamond'] } },
+        },
+      },
+    ],
+  }
+}
+
+/** The four experiment charts in a 2 x 2 grid. */
+export function summaryChart(charts: ChartSpec[]): ChartSpec {
+  return {
+    title: { text: 'MoE capacity benchmark: survival after hard caps', fontSize: 16 },
+    columns: 2,
+    concat: charts,
+  }
+}
