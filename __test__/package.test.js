@@ -23,9 +23,12 @@ function pathWithoutRust() {
 }
 
 // Child processes get a clean environment: no npm_* variables inherited from
-// the `npm test` that runs jest (they carry this repo's prefix and config).
+// the `npm test` that runs jest (they carry this repo's prefix and config),
+// and no PHASE_ROUTER_NATIVE_PATH, which would bypass the installed binary.
 function env() {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)))
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'PHASE_ROUTER_NATIVE_PATH'),
+  )
   return { ...clean, PATH: pathWithoutRust() }
 }
 
