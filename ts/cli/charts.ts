@@ -4,6 +4,7 @@
 import type { ChartSpec } from './render'
 import type { Experiment } from './published'
 import { type Method, METHODS } from './survival'
+import { seedCount } from './table'
 
 /** One colour per method, the same in every chart. */
 const COLORS: Record<Method, string> = {
@@ -113,6 +114,9 @@ function survivalLayers(measured: SurvivalPoint[], x: ChartSpec, y: ChartSpec): 
   ]
 }
 
+/** What the legend cannot say about how survivalLayers draws the methods. */
+const LAYER_KEY = 'wide grey band: capacity bound; dashed black: greedy water-filling (a sequential yardstick)'
+
 const SURVIVAL_AXIS = { field: 'survival', type: 'quantitative', title: 'survival (%)', scale: { zero: false } }
 
 /** Survival against the swept parameter, one line per method, published single-seed figures as hollow diamonds. */
@@ -133,7 +137,7 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
           axis: { values: experiment.published.map((p) => p.param) },
         }
   return {
-    title: `Survival vs ${experiment.label.split(' (')[0]} (mean of ${seeds} seed${seeds === 1 ? '' : 's'})`,
+    title: `Survival vs ${experiment.label.split(' (')[0]} (mean of ${seedCount(seeds)})`,
     width: 360,
     height: 240,
     layer: [
@@ -158,7 +162,8 @@ export function servingChart(measured: SurvivalPoint[], seeds: number): ChartSpe
   const x = { field: 'headroom', type: 'quantitative', title: 'real total headroom', scale: { zero: false }, axis: { values: headrooms, format: '.2f' } }
   return {
     title: {
-      text: `Serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k (mean of ${seeds} seed${seeds === 1 ? '' : 's'})`,
+      text: `Serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k (mean of ${seedCount(seeds)})`,
+      subtitle: LAYER_KEY,
       fontSize: 15,
     },
     data: { values: measured },
@@ -180,7 +185,7 @@ export function servingChart(measured: SurvivalPoint[], seeds: number): ChartSpe
 /** The four experiment charts in a 2 x 2 grid. */
 export function summaryChart(charts: ChartSpec[]): ChartSpec {
   return {
-    title: { text: 'MoE capacity benchmark: survival after hard caps', fontSize: 16 },
+    title: { text: 'MoE capacity benchmark: survival after hard caps', subtitle: LAYER_KEY, fontSize: 16 },
     columns: 2,
     concat: charts,
   }

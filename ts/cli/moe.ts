@@ -13,7 +13,7 @@ import { type ChartSpec, writeChartPng } from './render'
 import { SERVING, servingParam, servingSetup } from './serving'
 import { mean, median, sampleStd } from './stats'
 import { type Method, METHODS, runOnce, type Setup } from './survival'
-import { fixed, formatTable, percent } from './table'
+import { fixed, formatTable, percent, seedCount } from './table'
 
 export const moeCommand: Command = {
   name: 'moe',
@@ -112,7 +112,7 @@ function cell(rows: Row[], param: number | string, method: Method): string {
 }
 
 function printExperiment(experiment: Experiment, rows: Row[], log: (line: string) => void): void {
-  log(`${experiment.name}: survival % (mean ± std over ${rows[0].seeds} seeds); published = phase/hash, one seed`)
+  log(`${experiment.name}: survival % (mean ± std over ${seedCount(rows[0].seeds)}); published = phase/hash, one seed`)
   log(
     formatTable(
       [experiment.name, ...METHODS, 'published'],
@@ -123,7 +123,7 @@ function printExperiment(experiment: Experiment, rows: Row[], log: (line: string
 }
 
 function printServing(rows: Row[], log: (line: string) => void): void {
-  log(`serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k; survival % (mean ± std over ${rows[0].seeds} seeds)`)
+  log(`serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k; survival % (mean ± std over ${seedCount(rows[0].seeds)})`)
   const params = [...new Set(rows.map((r) => r.param))]
   log(formatTable(['serving', ...METHODS], params.map((param) => [param, ...METHODS.map((m) => cell(rows, param, m))])))
   log('')
