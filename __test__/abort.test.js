@@ -72,7 +72,7 @@ test('options and signal are type-checked', async () => {
 })
 
 test('the relay really takes queued work off the libuv queue (native layer)', async () => {
-  const native = require('../native.js')
+  const native = require('../binding.js')
   const busy = [1, 2, 3, 4].map((seed) => native.phaseRouterAutoAsync(heavy, heavy, n, 4, BigInt(seed)))
   const relay = {}
   const queued = native.phaseRouterAutoAsync(heavy, heavy, n, 4, 9n, relay)

@@ -77,34 +77,44 @@ test('--help lists the commands and exits 0', () => {
 })
 
 describe('phase-router moe', () => {
-  test('writes moe.json in the documented schema, moe.csv and five plots', () => {
+  test('writes moe.json in the documented schema, moe.csv and six plots', () => {
     const out = tempDir()
     const run = cli('moe', '--seeds', '1', '--out', out)
     expect(run.status).toBe(0)
     expect(run.stderr).toContain('headroom 1/5') // progress goes to stderr
+    expect(run.stderr).toContain('serving 27/27 (k=8 h=1.10 lognormal)')
+    expect(run.stdout).toMatch(/^stride reaches at least \d+\.\d% of the bound everywhere \(lowest: /m)
     const results = JSON.parse(fs.readFileSync(path.join(out, 'moe.json'), 'utf8'))
     expect(Object.keys(results)).toEqual(['experiments'])
-    expect(results.experiments.map((e) => e.name)).toEqual(['headroom', 'k', 'n', 'profile'])
+    expect(results.experiments.map((e) => e.name)).toEqual(['headroom', 'k', 'n', 'profile', 'serving'])
+    const methods = ['phase', 'hash', 'weighted', 'stride', 'greedy', 'bound']
     const keys = ['param', 'n', 'k', 'headroom', 'profile', 'method', 'survivalMean', 'survivalStd', 'seeds', 'routeMsMedian']
     for (const experiment of results.experiments) {
+      const serving = experiment.name === 'serving'
       expect(Object.keys(experiment)).toEqual(['name', 'rows'])
       const params = new Set(experiment.rows.map((r) => r.param))
-      expect(experiment.rows).toHaveLength(params.size * 4)
+      expect(experiment.rows).toHaveLength(params.size * methods.length)
       for (const row of experiment.rows) {
-        expect(Object.keys(row).sort()).toEqual([...keys].sort())
-        expect(['phase', 'hash', 'weighted', 'bound']).toContain(row.method)
+        expect(Object.keys(row).sort()).toEqual([...keys, ...(serving ? ['sources', 'targets'] : [])].sort())
+        expect(methods).toContain(row.method)
         expect(row.survivalMean).toBeGreaterThan(0)
         expect(row.survivalMean).toBeLessThanOrEqual(1)
         expect(row.survivalStd).toBe(0) // one seed has no spread
         expect(row.seeds).toBe(1)
         expect(row.routeMsMedian).toBeGreaterThanOrEqual(0)
-        expect(row[experiment.name]).toEqual(row.param) // the swept setting is the row's param
+        if (serving) {
+          expect(row).toMatchObject({ n: 64, sources: 4096, targets: 64 })
+          expect(row.param).toBe(`k=${row.k} h=${row.headroom.toFixed(2)} ${row.profile}`)
+        } else {
+          expect(row[experiment.name]).toEqual(row.param) // the swept setting is the row's param
+        }
       }
     }
+    expect(results.experiments[4].rows).toHaveLength(27 * methods.length)
     const csv = fs.readFileSync(path.join(out, 'moe.csv'), 'utf8').trim().split('\n')
-    expect(csv[0]).toBe(['experiment', ...keys].join(','))
+    expect(csv[0]).toBe(['experiment', 'param', 'n', 'sources', 'targets', ...keys.slice(2)].join(','))
     expect(csv).toHaveLength(1 + results.experiments.reduce((sum, e) => sum + e.rows.length, 0))
-    for (const name of ['headroom', 'k', 'n', 'profile', 'summary']) expectPng(path.join(out, `moe-${name}.png`))
+    for (const name of ['headroom', 'k', 'n', 'profile', 'summary', 'serving']) expectPng(path.join(out, `moe-${name}.png`))
   })
 })
 
@@ -120,7 +130,11 @@ describe('phase-router bench', () => {
     for (const row of rows) {
       expect(row.phaseMs).toBeGreaterThan(0)
       expect(row.hashMs).toBeGreaterThan(0)
+      expect(row.strideMs).toBeGreaterThan(0)
     }
-    expect(run.stdout.match(/^\d+ +\d+ +\d+\.\d{3} +\d+\.\d{3} +\d+\.\d$/gm)).toHaveLength(rows.length)
+    expect(run.stdout.match(/^\d+ +\d+( +\d+\.\d{3}){3}( +\d+\.\d){2}$/gm)).toHaveLength(rows.length)
+    const largest = rows[rows.length - 1]
+    const ratio = (largest.phaseMs / largest.strideMs).toFixed(1)
+    expect(run.stdout).toContain(`phase / stride at N=4096, k=16: ${ratio}x (goal: at least 10x)`)
   })
 })

@@ -3,7 +3,7 @@
 // checks argument types and forwards to the native addon.
 
 import type * as Api from '../index'
-import native = require('../native.js')
+import native = require('../binding.js')
 import { cancellable, signalOf, type AbortRelay } from './abort'
 import { expectNumber, expectObject, expectTypedArray, toFloat64, toSeed } from './checks'
 

@@ -4,9 +4,17 @@
 import type { ChartSpec } from './render'
 import type { Experiment } from './published'
 import { type Method, METHODS } from './survival'
+import { seedCount } from './table'
 
 /** One colour per method, the same in every chart. */
-const COLORS: Record<Method, string> = { phase: '#1f77b4', hash: '#d62728', weighted: '#2ca02c', bound: '#7f7f7f' }
+const COLORS: Record<Method, string> = {
+  phase: '#1f77b4',
+  hash: '#d62728',
+  weighted: '#2ca02c',
+  stride: '#ff7f0e',
+  greedy: '#000000',
+  bound: '#bbbbbb',
+}
 
 function methodColors(methods: Method[]) {
   return { field: 'method', type: 'nominal', title: 'method', scale: { domain: methods, range: methods.map((m) => COLORS[m]) } }
@@ -81,10 +89,35 @@ export function fillChart(points: ExpertPoint[], n: number, k: number, headroom:
 
 export interface SurvivalPoint {
   param: number | string
+  k: number
+  headroom: number
+  profile: string
   method: Method
   /** Percent. */
   survival: number
 }
+
+/**
+ * Survival lines, one per method. Stride, greedy and the bound often coincide,
+ * so the bound is a wide pale band under the others and greedy a dashed line
+ * without points, which leaves stride visible on top of both.
+ */
+function survivalLayers(measured: SurvivalPoint[], x: ChartSpec, y: ChartSpec): ChartSpec[] {
+  const methods = METHODS.filter((m) => measured.some((p) => p.method === m))
+  const color = methodColors(methods)
+  const only = (included: Method[]) => ({ filter: { field: 'method', oneOf: included } })
+  const routers = methods.filter((m) => m !== 'bound' && m !== 'greedy')
+  return [
+    { transform: [only(['bound'])], mark: { type: 'line', strokeWidth: 7, opacity: 0.8 }, encoding: { x, y, color } },
+    { transform: [only(['greedy'])], mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 }, encoding: { x, y, color } },
+    { transform: [only(routers)], mark: { type: 'line', point: true }, encoding: { x, y, color } },
+  ]
+}
+
+/** What the legend cannot say about how survivalLayers draws the methods. */
+const LAYER_KEY = 'wide grey band: capacity bound; dashed black: greedy water-filling (a sequential yardstick)'
+
+const SURVIVAL_AXIS = { field: 'survival', type: 'quantitative', title: 'survival (%)', scale: { zero: false } }
 
 /** Survival against the swept parameter, one line per method, published single-seed figures as hollow diamonds. */
 export function experimentChart(experiment: Experiment, measured: SurvivalPoint[], seeds: number): ChartSpec {
@@ -103,23 +136,18 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
           scale: experiment.name === 'headroom' ? { zero: false } : { type: 'log', base: 2 },
           axis: { values: experiment.published.map((p) => p.param) },
         }
-  const y = { field: 'survival', type: 'quantitative', title: 'survival (%)', scale: { zero: false } }
   return {
-    title: `Survival vs ${experiment.label.split(' (')[0]} (mean of ${seeds} seed${seeds === 1 ? '' : 's'})`,
+    title: `Survival vs ${experiment.label.split(' (')[0]} (mean of ${seedCount(seeds)})`,
     width: 360,
     height: 240,
     layer: [
-      {
-        data: { values: measured },
-        mark: { type: 'line', point: true },
-        encoding: { x, y, color: methodColors(methods) },
-      },
+      { data: { values: measured }, layer: survivalLayers(measured, x, SURVIVAL_AXIS) },
       {
         data: { values: published },
         mark: { type: 'point', shape: 'diamond', filled: false, size: 140, strokeWidth: 2 },
         encoding: {
           x,
-          y,
+          y: SURVIVAL_AXIS,
           color: methodColors(methods),
           shape: { field: 'source', type: 'nominal', title: null, scale: { range: ['diamond'] } },
         },
@@ -128,10 +156,36 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
   }
 }
 
+/** The serving sweep: a panel per k (rows) and profile (columns), survival against real headroom. */
+export function servingChart(measured: SurvivalPoint[], seeds: number): ChartSpec {
+  const headrooms = [...new Set(measured.map((p) => p.headroom))]
+  const x = { field: 'headroom', type: 'quantitative', title: 'real total headroom', scale: { zero: false }, axis: { values: headrooms, format: '.2f' } }
+  return {
+    title: {
+      text: `Serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k (mean of ${seedCount(seeds)})`,
+      subtitle: LAYER_KEY,
+      fontSize: 15,
+    },
+    data: { values: measured },
+    facet: {
+      row: { field: 'k', type: 'ordinal', title: 'k (experts per token)', header: { labelFontSize: 13, titleFontSize: 13 } },
+      column: {
+        field: 'profile',
+        type: 'nominal',
+        sort: [...new Set(measured.map((p) => p.profile))],
+        title: 'capacity profile',
+        header: { labelFontSize: 13, titleFontSize: 13 },
+      },
+    },
+    spec: { width: 240, height: 180, layer: survivalLayers(measured, x, SURVIVAL_AXIS) },
+    resolve: { scale: { y: 'independent' } },
+  }
+}
+
 /** The four experiment charts in a 2 x 2 grid. */
 export function summaryChart(charts: ChartSpec[]): ChartSpec {
   return {
-    title: { text: 'MoE capacity benchmark: survival after hard caps', fontSize: 16 },
+    title: { text: 'MoE capacity benchmark: survival after hard caps', subtitle: LAYER_KEY, fontSize: 16 },
     columns: 2,
     concat: charts,
   }

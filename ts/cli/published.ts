@@ -4,6 +4,8 @@
 // reproduction test all read them from here.
 
 import type { ProfileName } from '../../index'
+import { capacityProfile, makeHardCaps } from '../index'
+import type { Setup } from './survival'
 
 export type ExperimentName = 'headroom' | 'k' | 'n' | 'profile'
 
@@ -62,6 +64,13 @@ export const EXPERIMENTS: Experiment[] = [
     published: points(['uniform', 'mild', 'strong', 'extreme'], [[89.4, 89.2], [87.5, 78.8], [89.8, 79.2], [83.0, 74.8]]),
   },
 ]
+
+/** One seed's run of a configuration: that seed's profile and the protocol's per-expert `ceil`'d caps. */
+export function publishedSetup(config: Config, seed: number): Setup {
+  const { n, k, headroom, profile } = config
+  const capacities = capacityProfile(profile, n, seed)
+  return { sources: n, k, capacities, hardCaps: makeHardCaps(capacities, n, k, headroom) }
+}
 
 /** The first seed of a multi-seed run; seed i is FIRST_SEED + i, as in the published single-seed run. */
 export const FIRST_SEED = 42

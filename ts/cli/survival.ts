@@ -1,13 +1,23 @@
-// One run of the published protocol (SPEC section 5) for one method and seed:
-// route N tokens to N experts, enforce the hard caps first-come-first-served,
-// and report the share of the N*k slots that survive.
+// One run of the MoE capacity benchmark for one method and seed: route the
+// tokens, enforce the hard caps first-come-first-served (SPEC section 5), and
+// report the share of the tokens' slots that survive.
 
-import { capacityProfile, enforceCapacity, hashRoute, makeHardCaps, route } from '../index'
-import type { Config } from './published'
-import { weightedRoute } from './weighted'
+import { enforceCapacity, hashRoute, route } from '../index'
+import { greedyRoute } from './greedy'
 
-export type Method = 'phase' | 'hash' | 'weighted' | 'bound'
-export const METHODS: Method[] = ['phase', 'hash', 'weighted', 'bound']
+export type Method = 'phase' | 'hash' | 'weighted' | 'stride' | 'greedy' | 'bound'
+export const METHODS: Method[] = ['phase', 'hash', 'weighted', 'stride', 'greedy', 'bound']
+
+/** Everything one run needs: the batch, the relative capacities routers see, and the caps that judge them. */
+export interface Setup {
+  /** Tokens; the number of experts is the length of `capacities`. */
+  sources: number
+  k: number
+  /** Relative capacity of each expert (a profile). */
+  capacities: Float64Array
+  /** Integer hard cap of each expert, proportional to `capacities`. */
+  hardCaps: Int32Array
+}
 
 export interface Run {
   survival: number
@@ -15,35 +25,43 @@ export interface Run {
   routeMs: number
 }
 
-function routesFor(method: Exclude<Method, 'bound'>, caps: Float64Array, config: Config, seed: number): Int32Array {
-  const { n, k } = config
+function routesFor(method: Exclude<Method, 'bound'>, setup: Setup, seed: number): Int32Array {
+  const { sources, k, capacities, hardCaps } = setup
   switch (method) {
     case 'phase':
-      return route({ targetCapacities: caps, k, seed, density: 0.3 })
+      return route({ sources, targetCapacities: capacities, k, seed, density: 0.3 })
     case 'hash':
-      return hashRoute(n, k, seed)
+      // hashRoute is the published baseline (k independent picks, repeats
+      // allowed) but square only; other batches take k distinct uniform picks.
+      return sources === capacities.length
+        ? hashRoute(sources, k, seed)
+        : route({ sources, targetCapacities: capacities, k, seed, strategy: 'hash' })
     case 'weighted':
-      return weightedRoute(caps, n, k, seed)
+      return route({ sources, targetCapacities: capacities, k, seed, strategy: 'weighted' })
+    case 'stride':
+      // Given the integer caps as capacities, stride's evenly spaced points
+      // give each expert at most its cap whenever the caps cover the demand.
+      return route({ sources, targetCapacities: hardCaps, k, seed, strategy: 'stride' })
+    case 'greedy':
+      return greedyRoute(hardCaps, sources, k)
   }
 }
 
 /**
  * The best any router can do under these caps: expert c takes at most
- * min(cap[c], N) slots (a token sends at most one slot to each expert).
+ * min(cap[c], M) of the M k slots (a token sends at most one slot to each expert).
  */
-export function survivalBound(hardCaps: Int32Array, n: number, k: number): number {
+export function survivalBound(hardCaps: Int32Array, sources: number, k: number): number {
   let room = 0
-  for (const cap of hardCaps) room += Math.min(cap, n)
-  return Math.min(1, room / (n * k))
+  for (const cap of hardCaps) room += Math.min(cap, sources)
+  return Math.min(1, room / (sources * k))
 }
 
-export function runOnce(method: Method, config: Config, seed: number): Run {
-  const { n, k, headroom, profile } = config
-  const caps = capacityProfile(profile, n, seed)
-  const hardCaps = makeHardCaps(caps, n, k, headroom)
-  if (method === 'bound') return { survival: survivalBound(hardCaps, n, k), routeMs: 0 }
+export function runOnce(method: Method, setup: Setup, seed: number): Run {
+  const { sources, k, hardCaps } = setup
+  if (method === 'bound') return { survival: survivalBound(hardCaps, sources, k), routeMs: 0 }
   const start = process.hrtime.bigint()
-  const routes = routesFor(method, caps, config, seed)
+  const routes = routesFor(method, setup, seed)
   const routeMs = Number(process.hrtime.bigint() - start) / 1e6
-  return { survival: enforceCapacity(routes, k, hardCaps).kept / (n * k), routeMs }
+  return { survival: enforceCapacity(routes, k, hardCaps).kept / (sources * k), routeMs }
 }

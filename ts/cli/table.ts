@@ -13,3 +13,6 @@ export const fixed = (x: number, digits: number): string => (Number.isFinite(x) 
 
 /** A share in [0, 1] as a percentage with one decimal. */
 export const percent = (x: number): string => fixed(100 * x, 1)
+
+/** `1 seed`, `5 seeds`. */
+export const seedCount = (seeds: number): string => `${seeds} seed${seeds === 1 ? '' : 's'}`

@@ -1,0 +1,48 @@
+// Compiled by __test__/package.test.js with `tsc --strict --noEmit` inside a
+// folder where phase-router was installed from its tarballs, so it checks the
+// published typings as a user's TypeScript project sees them. It calls every
+// exported function (the test checks that none is missing) and states the
+// expected types, so a wrong declaration fails to compile.
+import {
+  buildBits,
+  capacityProfile,
+  computeLoads,
+  enforceCapacity,
+  hashRoute,
+  loadStats,
+  makeHardCaps,
+  phaseRouter,
+  phaseRouterAsync,
+  phaseRouterAuto,
+  phaseRouterAutoAsync,
+  route,
+  survivalRate,
+} from 'phase-router'
+import type { Enforced, LoadStats, ProfileName, RouteOptions, Seed } from 'phase-router'
+
+const n = 128
+const k = 2
+const seed: Seed = 42n
+const bits: BigUint64Array = buildBits(new Uint32Array(n).fill(38), n)
+const fromArray: BigUint64Array = buildBits([1, 2, 3], 3)
+const identity = Uint32Array.from({ length: n }, (_, i) => i)
+
+const exact: Int32Array = phaseRouter(bits, bits, n, k, identity, identity, seed)
+const auto: Int32Array = phaseRouterAuto(bits, bits, n, k, 7)
+const later: Promise<Int32Array> = phaseRouterAsync(bits, bits, n, k, identity, identity, 0)
+const autoLater: Promise<Int32Array> = phaseRouterAutoAsync(bits, bits, n, k, seed)
+
+const profile: ProfileName = 'strong'
+const capacities: Float64Array = capacityProfile(profile, n, seed)
+const options: RouteOptions = { targetCapacities: capacities, k, seed, density: 0.3 }
+const routed: Int32Array = route(options)
+const hashed: Int32Array = hashRoute(n, k, seed)
+const caps: Int32Array = makeHardCaps(capacities, n, k, 1.2)
+const enforced: Enforced = enforceCapacity(routed, k, caps)
+const kept: number = enforced.kept + enforced.dropped
+const loads: Int32Array = computeLoads(enforced.routes, n)
+const stats: LoadStats = loadStats(loads)
+const share: number = survivalRate(hashed)
+
+void Promise.all([later, autoLater]).then(([a, b]) => a.length + b.length)
+export const summary = [exact, auto, fromArray, kept, stats.maxOverMean, stats.cv, share]
