@@ -22,6 +22,8 @@ pub struct Layout<'a> {
     pub s: Ring,
     /// The T-ring: one arc per target, `m` positions.
     pub t: Ring,
+    /// Position of each target on the S-ring.
+    pub perm_s: Vec<u32>,
     /// Position of each source on the T-ring.
     pub perm_t: Cow<'a, [u32]>,
     /// Target at each position of the S-ring (the inverse of `perm_s`).
@@ -52,7 +54,13 @@ impl<'a> Layout<'a> {
     /// Lays out inputs already known to be valid.
     pub(crate) fn new_unchecked(s_degree: Vec<u32>, t_degree: Vec<u32>, perm_s: &[u32], perm_t: Cow<'a, [u32]>) -> Self {
         let (m, n) = (s_degree.len(), t_degree.len());
-        Layout { s: Ring::new(s_degree, n), t: Ring::new(t_degree, m), perm_t, target_at: inverse(perm_s) }
+        Layout {
+            s: Ring::new(s_degree, n),
+            t: Ring::new(t_degree, m),
+            perm_s: perm_s.to_vec(),
+            perm_t,
+            target_at: inverse(perm_s),
+        }
     }
 
     /// Number of sources (rows of the output).

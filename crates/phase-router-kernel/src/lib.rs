@@ -39,6 +39,7 @@
 //! ```
 
 pub mod bits;
+pub mod bitset;
 pub mod capacity;
 mod error;
 pub mod hash;
@@ -47,6 +48,7 @@ pub mod layout;
 pub mod perm;
 pub mod reservoir;
 pub mod ring;
+pub mod sweep;
 pub mod walk;
 
 pub use bits::build_bits;

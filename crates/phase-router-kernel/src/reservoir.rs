@@ -31,14 +31,43 @@ impl<'a> Reservoir<'a> {
         } else {
             let seed = self.seed;
             let rng = self.rng.get_or_insert_with(|| ChaCha8Rng::seed_from_u64(seed));
-            // Drawn as u64 so that every platform draws the same numbers.
-            let r = rng.gen_range(0..=self.seen);
+            let r = draw(rng, self.seen);
             if r < k {
                 self.slots[r as usize] = candidate as i32;
             }
         }
         self.seen += 1;
     }
+}
+
+/// Where a reservoir of `held.len()` slots ends up after `count` offers, without the candidates.
+///
+/// On return `held[slot]` is the index, in visit order, of the candidate that
+/// slot keeps. Needs `count > held.len()` (a shorter row keeps every
+/// candidate in order and never draws). Makes exactly the draws of
+/// [`Reservoir::offer`], so a kernel that knows only how many candidates a
+/// row has can still reproduce the reference bit for bit, then look up just
+/// the `k` candidates it keeps.
+pub fn holdings(count: u64, seed: u64, held: &mut [u32]) {
+    let k = held.len() as u64;
+    debug_assert!(count > k);
+    held.iter_mut().zip(0..).for_each(|(slot, i)| *slot = i);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    for seen in k..count {
+        let r = draw(&mut rng, seen);
+        if r < k {
+            held[r as usize] = seen as u32;
+        }
+    }
+}
+
+/// The draw for the candidate with index `seen`: uniform in `0..=seen`.
+///
+/// Drawn as `u64` (rand 0.8's single-sample widening multiply) so that every
+/// platform, 32-bit and wasm included, draws the same numbers as the reference.
+#[inline]
+fn draw(rng: &mut ChaCha8Rng, seen: u64) -> u64 {
+    rng.gen_range(0..=seen)
 }
 
 #[cfg(test)]
@@ -64,5 +93,17 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 3);
         assert!(slots.iter().all(|&c| (10..50).contains(&c)));
+    }
+
+    #[test]
+    fn holdings_match_the_offered_reservoir() {
+        for (count, k, seed) in [(5, 4, 0), (40, 3, 7), (1000, 16, u64::MAX), (65, 1, 3)] {
+            let mut slots = vec![-1; k];
+            let mut r = Reservoir::new(&mut slots, seed);
+            (0..count).for_each(|i| r.offer(i));
+            let mut held = vec![0; k];
+            holdings(count as u64, seed, &mut held);
+            assert_eq!(held.iter().map(|&i| i as i32).collect::<Vec<_>>(), slots, "{count} {k} {seed}");
+        }
     }
 }
