@@ -48,15 +48,35 @@ impl<'a> Reservoir<'a> {
 /// [`Reservoir::offer`], so a kernel that knows only how many candidates a
 /// row has can still reproduce the reference bit for bit, then look up just
 /// the `k` candidates it keeps.
+///
+/// These draws are most of the reference kernel's work, so they are made a
+/// block of generator output at a time, with rand 0.8's sampling written out
+/// (see [`accepts`]) and its rejection step taken without a branch: a draw
+/// is rejected about a quarter of the time, far too often to predict.
 pub fn holdings(count: u64, seed: u64, held: &mut [u32]) {
     let k = held.len() as u64;
     debug_assert!(count > k);
     held.iter_mut().zip(0..).for_each(|(slot, i)| *slot = i);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    for seen in k..count {
-        let r = draw(&mut rng, seen);
-        if r < k {
-            held[r as usize] = seen as u32;
+    // `rng.fill` yields the same u64s, in the same order, as repeated `next_u64`
+    // (both read the ChaCha8 stream as little-endian 32-bit word pairs).
+    let mut words = [0u64; 32];
+    let mut seen = k; // index of the candidate now drawing
+    loop {
+        rng.fill(&mut words[..]);
+        for &word in &words {
+            let (accepted, r) = accepts(word, seen);
+            // A rejected word's draw becomes u64::MAX (all bits set by the
+            // mask), which no slot takes: the only branch left is the rarely
+            // taken `r < k`, instead of a coin flip on `accepted`.
+            let r = r | (accepted as u64).wrapping_sub(1);
+            if r < k {
+                held[r as usize] = seen as u32;
+            }
+            seen += accepted as u64; // a rejected word is followed by another try for the same candidate
+            if seen == count {
+                return;
+            }
         }
     }
 }
@@ -68,6 +88,21 @@ pub fn holdings(count: u64, seed: u64, held: &mut [u32]) {
 #[inline]
 fn draw(rng: &mut ChaCha8Rng, seen: u64) -> u64 {
     rng.gen_range(0..=seen)
+}
+
+/// One step of [`draw`] on one generator word: whether rand 0.8 accepts `word`,
+/// and the draw it then returns.
+///
+/// rand's `sample_single_inclusive` takes `range = seen + 1`, multiplies the
+/// word by it into 128 bits, and accepts when the low half is at most
+/// `zone = (range << range.leading_zeros()) - 1`; the high half is the draw.
+/// Otherwise it tries the next word.
+#[inline]
+fn accepts(word: u64, seen: u64) -> (bool, u64) {
+    let range = seen + 1;
+    let zone = (range << range.leading_zeros()).wrapping_sub(1);
+    let product = word as u128 * range as u128;
+    (product as u64 <= zone, (product >> 64) as u64)
 }
 
 #[cfg(test)]
@@ -97,7 +132,9 @@ mod tests {
 
     #[test]
     fn holdings_match_the_offered_reservoir() {
-        for (count, k, seed) in [(5, 4, 0), (40, 3, 7), (1000, 16, u64::MAX), (65, 1, 3)] {
+        let cases = [(5, 4, 0), (40, 3, 7), (1000, 16, u64::MAX), (65, 1, 3), (2, 1, 9), (33, 1, 4), (5000, 40, 1)];
+        let many = (0..200).map(|seed| (18 + seed as u32 * 13 % 400, 1 + seed as usize % 17, seed));
+        for (count, k, seed) in cases.into_iter().chain(many) {
             let mut slots = vec![-1; k];
             let mut r = Reservoir::new(&mut slots, seed);
             (0..count).for_each(|i| r.offer(i));

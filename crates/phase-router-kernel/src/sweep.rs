@@ -3,7 +3,7 @@
 //! Whether target `c` is a candidate of source `j` depends on `j` through two
 //! things only: `j`'s S-arc and `j`'s point `q = perm_t[j]` on the T-ring. So
 //! instead of visiting rows in index order, the sweep visits T-ring points
-//! `q = 0, 1, ..., m-1` (the row at `q` is `source_at[q]`) and keeps a bitset
+//! `q = 0, 1, ..., m-1` (the row at `q` is the source `j` with `perm_t[j] = q`) and keeps a bitset
 //! over S-ring positions holding `perm_s[c]` for every target `c` whose T-arc
 //! covers `q`. Stepping from `q - 1` to `q` changes only the targets whose arc
 //! starts at `q` (they come in) or ends at `q` (they go out): each arc flips
@@ -20,7 +20,6 @@
 
 use crate::bitset::{ArcBits, RingBitset};
 use crate::layout::Layout;
-use crate::perm::inverse;
 use rayon::prelude::*;
 
 /// Picks the slots of one row from its candidates.
@@ -39,7 +38,7 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
     if m == 0 {
         return;
     }
-    let source_at = inverse(&layout.perm_t);
+    let rows = rows_by_point(layout);
     let flips = Flips::new(layout);
     // Two chunks per thread: enough to even out a busy core, few enough that
     // the O(targets) rebuild at the start of each chunk stays small.
@@ -47,22 +46,40 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
 
     // Rows are produced in T-ring order, then copied to their place.
     let mut by_point = vec![-1; m * k];
-    by_point.par_chunks_mut(chunk_len * k).enumerate().for_each(|(chunk, rows)| {
+    by_point.par_chunks_mut(chunk_len * k).enumerate().for_each(|(chunk, chunk_slots)| {
         let first = chunk * chunk_len;
         let mut bits = covering_targets(layout, first as u32);
         let mut chooser = new_chooser();
-        for (q, slots) in (first..).zip(rows.chunks_mut(k)) {
+        for ((q, row), slots) in (first..).zip(&rows[first..]).zip(chunk_slots.chunks_mut(k)) {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
             }
-            let j = source_at[q] as usize;
-            let candidates = bits.arc(layout.s.offset[j] as usize, layout.s.degree[j] as usize);
-            chooser.choose(j, candidates, slots);
+            let candidates = bits.arc(row.arc_start as usize, row.arc_len as usize);
+            chooser.choose(row.source as usize, candidates, slots);
         }
     });
-    out.par_chunks_mut(k)
-        .zip(layout.perm_t.par_iter())
-        .for_each(|(row, &q)| row.copy_from_slice(&by_point[q as usize * k..][..k]));
+    // Element by element: for the usual small k, a memcpy call per row costs more than the copy.
+    out.par_chunks_mut(k).zip(layout.perm_t.par_iter()).with_min_len(1024).for_each(|(row, &q)| {
+        row.iter_mut().zip(&by_point[q as usize * k..]).for_each(|(slot, &target)| *slot = target)
+    });
+}
+
+/// A source as the sweep meets it: which one, and its S-arc.
+#[derive(Clone, Copy, Default)]
+struct Row {
+    source: u32,
+    arc_start: u32,
+    arc_len: u32,
+}
+
+/// The sources in T-ring order. Gathered once up front, so that the sweep
+/// reads them in sequence instead of jumping to a random source at every point.
+fn rows_by_point(layout: &Layout) -> Vec<Row> {
+    let mut rows = vec![Row::default(); layout.sources()];
+    for (j, &q) in layout.perm_t.iter().enumerate() {
+        rows[q as usize] = Row { source: j as u32, arc_start: layout.s.offset[j], arc_len: layout.s.degree[j] };
+    }
+    rows
 }
 
 /// Writes every candidate, in visit order, to the front of `slots` (which must be long enough).
@@ -89,7 +106,7 @@ fn covering_targets(layout: &Layout, q: u32) -> RingBitset {
 /// (grouped by point, as a compressed list).
 struct Flips {
     /// Flips at point `q` are `positions[first[q]..first[q + 1]]`.
-    first: Vec<usize>,
+    first: Vec<u32>,
     positions: Vec<u32>,
 }
 
@@ -102,7 +119,8 @@ impl Flips {
             let end = if start + len >= m { start + len - m } else { start + len };
             (len > 0 && len < m).then_some((start, end))
         };
-        let mut first = vec![0usize; m + 1];
+        // At most two flips per target, and targets fit in an i32: u32 counts suffice.
+        let mut first = vec![0u32; m + 1];
         for (start, end) in (0..layout.targets()).filter_map(ends) {
             first[start + 1] += 1;
             first[end + 1] += 1;
@@ -111,11 +129,11 @@ impl Flips {
             first[q + 1] += first[q];
         }
         let mut next = first.clone();
-        let mut positions = vec![0u32; first[m]];
+        let mut positions = vec![0u32; first[m] as usize];
         for c in 0..layout.targets() {
             if let Some((start, end)) = ends(c) {
                 for q in [start, end] {
-                    positions[next[q]] = layout.perm_s[c];
+                    positions[next[q] as usize] = layout.perm_s[c];
                     next[q] += 1;
                 }
             }
@@ -124,6 +142,6 @@ impl Flips {
     }
 
     fn at(&self, q: usize) -> &[u32] {
-        &self.positions[self.first[q]..self.first[q + 1]]
+        &self.positions[self.first[q] as usize..self.first[q + 1] as usize]
     }
 }
