@@ -22,12 +22,41 @@
 //!    from the start of `j`'s arc and at most `k` are kept by reservoir sampling
 //!    with a ChaCha8 generator seeded by `seed + j`.
 //!
-//! [`walk`] is that description run literally, kept as the baseline;
-//! [`kernel`] is what ships. [`capacity`] and [`hash`] hold the benchmark's
-//! helpers.
+//! [`walk`] is that description run literally, kept as the baseline: it
+//! tests every position of every S-arc, about `density * n^2` steps.
+//!
+//! ## How the shipped kernels go faster
+//!
+//! 5. **Sweep** ([`sweep`], [`bitset`]): whether `c` is a candidate of `j`
+//!    depends on `j` only through its S-arc and its T-point. Visiting rows in
+//!    T-ring order while a bitset over S-ring positions tracks which targets
+//!    cover the current T-point turns each row's candidates into the set bits
+//!    of its S-arc, counted and found a 64-bit word at a time.
+//! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
+//!    draws depend only on how many candidates a row has, so they are replayed
+//!    from the count ([`reservoir::holdings`]) and only the `k` kept candidates
+//!    are looked up, by rank. Bit-exact with the walk; the draws are most of
+//!    its remaining work.
+//! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
+//!    of a long row's candidates are drawn by Floyd's algorithm from a
+//!    counter-based generator, `k` draws per row instead of one per candidate.
+//!    Uniform and frozen by its own vectors, but not the reference's choice.
+//!
+//! ## Entry points
+//!
+//! - Bit matrices (as `phase_router_rs` takes them): [`phase_route`],
+//!   [`phase_route_auto`], and [`phase_route_with`] / [`phase_route_with_into`]
+//!   with a [`Mode`] and optional permutations.
+//! - Degree vectors, skipping the matrices (and rectangular: `m` sources,
+//!   `n` targets): [`route_degrees`] / [`route_degrees_into`].
+//! - Weights and capacities: [`route_by_weight`].
+//! - A prepared [`Layout`]: [`route_layout`] / [`route_layout_into`].
+//!
+//! The `_into` forms write into caller-owned output of `sources * k` slots.
+//! [`capacity`] and [`hash`] hold the benchmark's helpers.
 //!
 //! ```
-//! use phase_router_kernel::{build_bits, phase_route_auto, BitMatrices};
+//! use phase_router_kernel::{build_bits, phase_route_auto, route_degrees, BitMatrices, Mode};
 //!
 //! let n = 8;
 //! let s_bits = build_bits(&[3; 8], n).unwrap();
@@ -36,6 +65,11 @@
 //! let routes = phase_route_auto(&matrices, 2, 42).unwrap();
 //! assert_eq!(routes.len(), n * 2);
 //! assert!(routes.iter().all(|&c| (-1..8).contains(&c)));
+//!
+//! // The same problem from its row degrees, in fast mode.
+//! let perm: Vec<u32> = (0..8).collect();
+//! let fast = route_degrees(&[3; 8], &[2, 2, 2, 2, 6, 6, 6, 6], 2, &perm, &perm, 42, Mode::Fast).unwrap();
+//! assert_eq!(fast.len(), n * 2);
 //! ```
 
 pub mod bits;

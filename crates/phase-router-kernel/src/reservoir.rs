@@ -51,7 +51,7 @@ impl<'a> Reservoir<'a> {
 ///
 /// These draws are most of the reference kernel's work, so they are made a
 /// block of generator output at a time, with rand 0.8's sampling written out
-/// (see [`accepts`]) and its rejection step taken without a branch: a draw
+/// (see `accepts` below) and its rejection step taken without a branch: a draw
 /// is rejected about a quarter of the time, far too often to predict.
 pub fn holdings(count: u64, seed: u64, held: &mut [u32]) {
     let k = held.len() as u64;

@@ -30,6 +30,7 @@ impl Problem {
         Problem { s_degree, t_degree, perm_s, perm_t }
     }
 
+    #[allow(dead_code)] // each test file compiles its own copy, and not all of them route layouts
     pub fn layout(&self) -> Layout<'_> {
         Layout::new(self.s_degree.clone(), self.t_degree.clone(), &self.perm_s, &self.perm_t[..]).unwrap()
     }
