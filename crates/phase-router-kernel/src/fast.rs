@@ -30,8 +30,9 @@ pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
 struct FloydChooser<'a> {
     target_at: &'a [u32],
     key: u64,
-    /// Ranks drawn so far in this row (cleared again before the next row).
+    /// Ranks drawn so far in this row, over `0..count` (cleared again before the next row).
     taken: RingBitset,
+    /// The drawn ranks in ascending order.
     ranks: Vec<u32>,
 }
 
@@ -47,16 +48,16 @@ impl Chooser for FloydChooser<'_> {
         // `r`, or `top` itself when `r` is already kept. Every k-subset of
         // 0..count comes out with the same probability.
         let mut stream = RowStream::new(self.key, row as u64);
-        self.ranks.clear();
         for top in (count - k) as u64..count as u64 {
             let r = stream.below(top + 1) as usize;
             let rank = if self.taken.contains(r) { top as usize } else { r };
             self.taken.set(rank);
-            self.ranks.push(rank as u32);
         }
+        // Reading the drawn ranks back from the bitset sorts them for free;
+        // ascending ranks select the kept candidates in visit order.
+        self.ranks.clear();
+        self.taken.arc(0, count).for_each(|rank| self.ranks.push(rank as u32));
         self.ranks.iter().for_each(|&r| self.taken.clear(r as usize));
-        // Ascending ranks select the kept candidates in visit order.
-        self.ranks.sort_unstable();
         let target_at = self.target_at;
         candidates.select(self.ranks.iter().copied(), |i, position| slots[i] = target_at[position] as i32);
     }

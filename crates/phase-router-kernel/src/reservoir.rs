@@ -1,6 +1,6 @@
 //! Reservoir sampling (Algorithm R) of at most `k` candidates, exactly as the reference draws.
 
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Keeps a uniform sample of at most `slots.len()` of the candidates offered to it.
@@ -49,35 +49,26 @@ impl<'a> Reservoir<'a> {
 /// row has can still reproduce the reference bit for bit, then look up just
 /// the `k` candidates it keeps.
 ///
-/// These draws are most of the reference kernel's work, so they are made a
-/// block of generator output at a time, with rand 0.8's sampling written out
-/// (see `accepts` below) and its rejection step taken without a branch: a draw
-/// is rejected about a quarter of the time, far too often to predict.
+/// These draws are most of the reference kernel's work, so rand 0.8's
+/// sampling is written out (see `accepts` below) to take its rejection step
+/// without a branch: a draw is rejected about a quarter of the time, far too
+/// often to predict.
 pub fn holdings(count: u64, seed: u64, held: &mut [u32]) {
     let k = held.len() as u64;
     debug_assert!(count > k);
     held.iter_mut().zip(0..).for_each(|(slot, i)| *slot = i);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // `rng.fill` yields the same u64s, in the same order, as repeated `next_u64`
-    // (both read the ChaCha8 stream as little-endian 32-bit word pairs).
-    let mut words = [0u64; 32];
     let mut seen = k; // index of the candidate now drawing
-    loop {
-        rng.fill(&mut words[..]);
-        for &word in &words {
-            let (accepted, r) = accepts(word, seen);
-            // A rejected word's draw becomes u64::MAX (all bits set by the
-            // mask), which no slot takes: the only branch left is the rarely
-            // taken `r < k`, instead of a coin flip on `accepted`.
-            let r = r | (accepted as u64).wrapping_sub(1);
-            if r < k {
-                held[r as usize] = seen as u32;
-            }
-            seen += accepted as u64; // a rejected word is followed by another try for the same candidate
-            if seen == count {
-                return;
-            }
+    while seen < count {
+        let (accepted, r) = accepts(rng.next_u64(), seen);
+        // A rejected word's draw becomes u64::MAX (all bits set by the mask),
+        // which no slot takes: the only branch left is the rarely taken
+        // `r < k`, instead of a coin flip on `accepted`.
+        let r = r | (accepted as u64).wrapping_sub(1);
+        if r < k {
+            held[r as usize] = seen as u32;
         }
+        seen += accepted as u64; // a rejected word is followed by another try for the same candidate
     }
 }
 
