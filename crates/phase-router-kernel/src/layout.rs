@@ -44,6 +44,9 @@ impl<'a> Layout<'a> {
     ) -> Result<Self, InputError> {
         let perm_t = perm_t.into();
         let (m, n) = (s_degree.len(), t_degree.len());
+        if n > i32::MAX as usize {
+            return Err(InputError::new("tDegrees", format!("{n} targets do not fit in an Int32 output")));
+        }
         check_permutation(perm_s, n, "permS")?;
         check_permutation(&perm_t, m, "permT")?;
         check_degrees(&s_degree, n, "sDegrees")?;

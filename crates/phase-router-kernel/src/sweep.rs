@@ -38,8 +38,8 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
     if m == 0 {
         return;
     }
-    let rows = rows_by_point(layout);
-    let flips = Flips::new(layout);
+    // Two independent O(sources + targets) passes: one on each of two threads.
+    let (rows, flips) = rayon::join(|| rows_by_point(layout), || Flips::new(layout));
     // Two chunks per thread: enough to even out a busy core, few enough that
     // the O(targets) rebuild at the start of each chunk stays small.
     let chunk_len = m.div_ceil(2 * rayon::current_num_threads()).max(1);
@@ -58,10 +58,10 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
             chooser.choose(row.source as usize, candidates, slots);
         }
     });
-    // Element by element: for the usual small k, a memcpy call per row costs more than the copy.
-    out.par_chunks_mut(k).zip(layout.perm_t.par_iter()).with_min_len(1024).for_each(|(row, &q)| {
-        row.iter_mut().zip(&by_point[q as usize * k..]).for_each(|(slot, &target)| *slot = target)
-    });
+    out.par_chunks_mut(k)
+        .zip(layout.perm_t.par_iter())
+        .with_min_len(1024)
+        .for_each(|(row, &q)| row.copy_from_slice(&by_point[q as usize * k..][..k]));
 }
 
 /// A source as the sweep meets it: which one, and its S-arc.
@@ -119,7 +119,7 @@ impl Flips {
             let end = if start + len >= m { start + len - m } else { start + len };
             (len > 0 && len < m).then_some((start, end))
         };
-        // At most two flips per target, and targets fit in an i32: u32 counts suffice.
+        // Two flips per target at most, and a layout has fewer than 2^31 targets: u32 counts suffice.
         let mut first = vec![0u32; m + 1];
         for (start, end) in (0..layout.targets()).filter_map(ends) {
             first[start + 1] += 1;
