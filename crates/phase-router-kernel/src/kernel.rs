@@ -8,6 +8,11 @@
 //! draws need only the candidate count: [`reservoir::holdings`] says which
 //! candidate index each slot keeps, and only those `k` candidates are looked
 //! up, by rank in the bitset.
+//!
+//! What is left is mostly those draws: producing the ChaCha8 stream and
+//! rand's accept-or-retry step on each word, work the walk does too. That
+//! bounds how much faster any bit-exact kernel can be; [`crate::fast`] is
+//! the mode that drops the draws.
 
 use crate::bitset::ArcBits;
 use crate::layout::Layout;
