@@ -1,48 +1,58 @@
-//! The shipped reference-mode kernel: bit-exact with the walk, laid out for the cache.
+//! The shipped reference-mode kernel: bit-exact with the walk, a word at a time.
 //!
-//! The walk looks up, for every S-position it visits, the target sitting there
-//! and then that target's T-arc: three scattered reads per step. Here the T-arc
-//! of the target at every S-position is gathered once per call into one array
-//! in S-ring order, so a row's walk is a linear scan over at most two
-//! contiguous slices (its arc may wrap around the end of the ring).
+//! The walk tests every position of a row's S-arc, about `density * n` steps
+//! per row. Here the [`sweep`](crate::sweep) hands each row its candidates as
+//! the set bits of a bitset, so they are counted with popcounts (`n / 64`
+//! words per row). The reservoir must still make every draw the reference
+//! makes (one per candidate past the `k`-th) to stay bit-exact, but those
+//! draws need only the candidate count: [`reservoir::holdings`] says which
+//! candidate index each slot keeps, and only those `k` candidates are looked
+//! up, by rank in the bitset.
+//!
+//! What is left is mostly those draws: producing the ChaCha8 stream and
+//! rand's accept-or-retry step on each word, work the walk does too. That
+//! bounds how much faster any bit-exact kernel can be; [`crate::fast`] is
+//! the mode that drops the draws.
 
+use crate::bitset::ArcBits;
 use crate::layout::Layout;
-use crate::reservoir::Reservoir;
-use crate::ring::arc_covers;
-use rayon::prelude::*;
+use crate::reservoir;
+use crate::sweep::{keep_all, sweep, Chooser};
 
-/// The T-arc of the target at one S-position.
-#[derive(Clone, Copy)]
-struct Slot {
-    arc_start: u32,
-    arc_len: u32,
-    target: u32,
-}
-
-/// Routes every source into `out` (`sources * k` slots); same output as [`crate::walk::route`].
+/// Routes every source into `out` (`sources * k` slots, `k >= 1`); same output as [`crate::walk::route`].
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
-    let slots: Vec<Slot> = layout
-        .target_at
-        .iter()
-        .map(|&c| Slot { arc_start: layout.t.offset[c as usize], arc_len: layout.t.degree[c as usize], target: c })
-        .collect();
-    out.fill(-1);
-    out.par_chunks_mut(k)
-        .with_min_len(16)
-        .enumerate()
-        .for_each(|(j, row)| route_row(layout, &slots, j, seed, row));
+    sweep(layout, k, out, || ReservoirChooser {
+        target_at: &layout.target_at,
+        seed,
+        held: vec![0; k],
+        picks: Vec::with_capacity(k),
+    })
 }
 
-fn route_row(layout: &Layout, slots: &[Slot], j: usize, seed: u64, row: &mut [i32]) {
-    let ring_len = layout.t.len as u32;
-    let point = layout.perm_t[j];
-    let (start, len) = (layout.s.offset[j] as usize, layout.s.degree[j] as usize);
-    let first = &slots[start..(start + len).min(slots.len())];
-    let wrapped = &slots[..(start + len).saturating_sub(slots.len())];
-    let mut reservoir = Reservoir::new(row, seed.wrapping_add(j as u64));
-    for slot in first.iter().chain(wrapped) {
-        if arc_covers(slot.arc_start, slot.arc_len, point, ring_len) {
-            reservoir.offer(slot.target);
+/// Algorithm R replayed from the candidate count.
+struct ReservoirChooser<'a> {
+    target_at: &'a [u32],
+    seed: u64,
+    /// Candidate index kept by each slot.
+    held: Vec<u32>,
+    /// (candidate index, slot) pairs, sorted by candidate index for selection.
+    picks: Vec<(u32, u32)>,
+}
+
+impl Chooser for ReservoirChooser<'_> {
+    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]) {
+        let count = candidates.count();
+        if count <= slots.len() {
+            keep_all(candidates, self.target_at, slots);
+            return;
         }
+        reservoir::holdings(count as u64, self.seed.wrapping_add(row as u64), &mut self.held);
+        self.picks.clear();
+        self.picks.extend(self.held.iter().zip(0..).map(|(&index, slot)| (index, slot)));
+        self.picks.sort_unstable();
+        let (picks, target_at) = (&self.picks, self.target_at);
+        candidates.select(picks.iter().map(|&(index, _)| index), |i, position| {
+            slots[picks[i].1 as usize] = target_at[position] as i32;
+        });
     }
 }

@@ -22,6 +22,8 @@ pub struct Layout<'a> {
     pub s: Ring,
     /// The T-ring: one arc per target, `m` positions.
     pub t: Ring,
+    /// Position of each target on the S-ring.
+    pub perm_s: Vec<u32>,
     /// Position of each source on the T-ring.
     pub perm_t: Cow<'a, [u32]>,
     /// Target at each position of the S-ring (the inverse of `perm_s`).
@@ -42,6 +44,9 @@ impl<'a> Layout<'a> {
     ) -> Result<Self, InputError> {
         let perm_t = perm_t.into();
         let (m, n) = (s_degree.len(), t_degree.len());
+        if n > i32::MAX as usize {
+            return Err(InputError::new("tDegrees", format!("{n} targets do not fit in an Int32 output")));
+        }
         check_permutation(perm_s, n, "permS")?;
         check_permutation(&perm_t, m, "permT")?;
         check_degrees(&s_degree, n, "sDegrees")?;
@@ -52,7 +57,13 @@ impl<'a> Layout<'a> {
     /// Lays out inputs already known to be valid.
     pub(crate) fn new_unchecked(s_degree: Vec<u32>, t_degree: Vec<u32>, perm_s: &[u32], perm_t: Cow<'a, [u32]>) -> Self {
         let (m, n) = (s_degree.len(), t_degree.len());
-        Layout { s: Ring::new(s_degree, n), t: Ring::new(t_degree, m), perm_t, target_at: inverse(perm_s) }
+        Layout {
+            s: Ring::new(s_degree, n),
+            t: Ring::new(t_degree, m),
+            perm_s: perm_s.to_vec(),
+            perm_t,
+            target_at: inverse(perm_s),
+        }
     }
 
     /// Number of sources (rows of the output).

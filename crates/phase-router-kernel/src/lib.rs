@@ -22,9 +22,38 @@
 //!    from the start of `j`'s arc and at most `k` are kept by reservoir sampling
 //!    with a ChaCha8 generator seeded by `seed + j`.
 //!
-//! [`walk`] is that description run literally, kept as the baseline;
-//! [`kernel`] is what ships. [`capacity`] and [`hash`] hold the benchmark's
-//! helpers.
+//! [`walk`] is that description run literally, kept as the baseline: it
+//! tests every position of every S-arc, about `density * n^2` steps.
+//!
+//! ## How the shipped kernels go faster
+//!
+//! 5. **Sweep** ([`sweep`], [`bitset`]): whether `c` is a candidate of `j`
+//!    depends on `j` only through its S-arc and its T-point. Visiting rows in
+//!    T-ring order while a bitset over S-ring positions tracks which targets
+//!    cover the current T-point turns each row's candidates into the set bits
+//!    of its S-arc, counted and found a 64-bit word at a time.
+//! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
+//!    draws depend only on how many candidates a row has, so they are replayed
+//!    from the count ([`reservoir::holdings`]) and only the `k` kept candidates
+//!    are looked up, by rank. Bit-exact with the walk; the draws are most of
+//!    its remaining work.
+//! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
+//!    of a long row's candidates are drawn by Floyd's algorithm from a
+//!    counter-based generator, `k` draws per row instead of one per candidate.
+//!    Uniform and frozen by its own vectors, but not the reference's choice.
+//!
+//! ## Entry points
+//!
+//! - Bit matrices (as `phase_router_rs` takes them): [`phase_route`],
+//!   [`phase_route_auto`], and [`phase_route_with`] / [`phase_route_with_into`]
+//!   with a [`Mode`] and optional permutations.
+//! - Degree vectors, skipping the matrices (and rectangular: `m` sources,
+//!   `n` targets): [`route_degrees`] / [`route_degrees_into`].
+//! - Weights and capacities, any strategy: [`strategy::route_batch`].
+//! - A prepared [`Layout`]: [`route_layout`] / [`route_layout_into`].
+//!
+//! The `_into` forms write into caller-owned output of `sources * k` slots.
+//! [`capacity`] and [`hash`] hold the benchmark's helpers.
 //!
 //! ## Batches and strategies
 //!
@@ -35,7 +64,7 @@
 //! gives every target exactly its share.
 //!
 //! ```
-//! use phase_router_kernel::{build_bits, phase_route_auto, BitMatrices};
+//! use phase_router_kernel::{build_bits, phase_route_auto, route_degrees, BitMatrices, Mode};
 //!
 //! let n = 8;
 //! let s_bits = build_bits(&[3; 8], n).unwrap();
@@ -44,11 +73,18 @@
 //! let routes = phase_route_auto(&matrices, 2, 42).unwrap();
 //! assert_eq!(routes.len(), n * 2);
 //! assert!(routes.iter().all(|&c| (-1..8).contains(&c)));
+//!
+//! // The same problem from its row degrees, in fast mode.
+//! let perm: Vec<u32> = (0..8).collect();
+//! let fast = route_degrees(&[3; 8], &[2, 2, 2, 2, 6, 6, 6, 6], 2, &perm, &perm, 42, Mode::Fast).unwrap();
+//! assert_eq!(fast.len(), n * 2);
 //! ```
 
 pub mod bits;
+pub mod bitset;
 pub mod capacity;
 mod error;
+pub mod fast;
 pub mod hash;
 pub mod kernel;
 pub mod layout;
@@ -56,7 +92,8 @@ pub mod perm;
 pub mod reservoir;
 pub mod ring;
 pub mod strategy;
-mod stream;
+pub(crate) mod stream;
+pub mod sweep;
 pub mod walk;
 
 pub use bits::build_bits;
@@ -116,6 +153,18 @@ pub fn check_bit_call(matrices: &BitMatrices, k: usize, perms: Option<(&[u32], &
     Ok(())
 }
 
+/// How a row with more than `k` candidates chooses among them. Both modes
+/// route to the same candidates and keep every candidate of a shorter row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Reservoir sampling with ChaCha8, bit-exact with `phase_router_rs` 0.1.0 ([`kernel`]).
+    #[default]
+    Reference,
+    /// Floyd's sampling of `k` candidates from a counter-based generator ([`fast`]):
+    /// uniform and deterministic too, but not the reference's choice.
+    Fast,
+}
+
 /// The reference router (`phaseRouter`): `n * k` slots, row-major, -1 for empty.
 pub fn phase_route(
     matrices: &BitMatrices,
@@ -124,24 +173,128 @@ pub fn phase_route(
     perm_t: &[u32],
     seed: u64,
 ) -> Result<Vec<i32>, InputError> {
-    check_bit_call(matrices, k, Some((perm_s, perm_t)))?;
-    let (s_degree, t_degree) = matrices.degrees();
-    let layout = Layout::new_unchecked(s_degree, t_degree, perm_s, perm_t.into());
-    Ok(route_layout(&layout, k, seed))
+    phase_route_with(matrices, k, Some((perm_s, perm_t)), seed, Mode::Reference)
 }
 
 /// The reference router with both permutations drawn from the seed (`phaseRouterAuto`).
 pub fn phase_route_auto(matrices: &BitMatrices, k: usize, seed: u64) -> Result<Vec<i32>, InputError> {
-    check_bit_call(matrices, k, None)?;
-    let (s_degree, t_degree) = matrices.degrees();
-    let (perm_s, perm_t) = perm::auto_permutations(matrices.n, matrices.n, seed);
-    let layout = Layout::new_unchecked(s_degree, t_degree, &perm_s, perm_t.into());
-    Ok(route_layout(&layout, k, seed))
+    phase_route_with(matrices, k, None, seed, Mode::Reference)
 }
 
-/// Routes a checked layout with the shipped kernel.
+/// The router on bit matrices in either mode; `perms` is `(permS, permT)`, or
+/// `None` to draw both from the seed as `phaseRouterAuto` does.
+pub fn phase_route_with(
+    matrices: &BitMatrices,
+    k: usize,
+    perms: Option<(&[u32], &[u32])>,
+    seed: u64,
+    mode: Mode,
+) -> Result<Vec<i32>, InputError> {
+    check_shape(matrices.n, k)?;
+    let mut out = vec![-1; matrices.n * k];
+    phase_route_with_into(matrices, k, perms, seed, mode, &mut out)?;
+    Ok(out)
+}
+
+/// [`phase_route_with`] into caller-owned `out` of `n * k` slots.
+pub fn phase_route_with_into(
+    matrices: &BitMatrices,
+    k: usize,
+    perms: Option<(&[u32], &[u32])>,
+    seed: u64,
+    mode: Mode,
+    out: &mut [i32],
+) -> Result<(), InputError> {
+    check_bit_call(matrices, k, perms)?;
+    check_out(out, matrices.n * k)?;
+    let (s_degree, t_degree) = matrices.degrees();
+    let drawn;
+    let (perm_s, perm_t) = match perms {
+        Some(given) => given,
+        None => {
+            drawn = perm::auto_permutations(matrices.n, matrices.n, seed);
+            (&drawn.0[..], &drawn.1[..])
+        }
+    };
+    let layout = Layout::new_unchecked(s_degree, t_degree, perm_s, perm_t.into());
+    route_layout_into(&layout, k, seed, mode, out);
+    Ok(())
+}
+
+/// Routes from row degrees instead of bit matrices, skipping the matrices
+/// altogether: `s_degree` has one entry per source (`m` of them, each at most
+/// `n`), `t_degree` one per target (`n`, each at most `m`); `perm_s` permutes
+/// the targets, `perm_t` the sources. Returns `m * k` slots. On square inputs
+/// it equals [`phase_route_with`] on any matrices with these row popcounts.
+pub fn route_degrees(
+    s_degree: &[u32],
+    t_degree: &[u32],
+    k: usize,
+    perm_s: &[u32],
+    perm_t: &[u32],
+    seed: u64,
+    mode: Mode,
+) -> Result<Vec<i32>, InputError> {
+    check_degree_shape(s_degree.len(), t_degree.len(), k)?;
+    let mut out = vec![-1; s_degree.len() * k];
+    route_degrees_into(s_degree, t_degree, k, perm_s, perm_t, seed, mode, &mut out)?;
+    Ok(out)
+}
+
+/// [`route_degrees`] into caller-owned `out` of `m * k` slots.
+#[allow(clippy::too_many_arguments)] // the arguments of route_degrees, plus out
+pub fn route_degrees_into(
+    s_degree: &[u32],
+    t_degree: &[u32],
+    k: usize,
+    perm_s: &[u32],
+    perm_t: &[u32],
+    seed: u64,
+    mode: Mode,
+    out: &mut [i32],
+) -> Result<(), InputError> {
+    check_degree_shape(s_degree.len(), t_degree.len(), k)?;
+    check_out(out, s_degree.len() * k)?;
+    let layout = Layout::new(s_degree.to_vec(), t_degree.to_vec(), perm_s, perm_t)?;
+    route_layout_into(&layout, k, seed, mode, out);
+    Ok(())
+}
+
+/// Checks the sizes of a degree call: at least one source and one target,
+/// targets that fit in the `i32` output, `k` and the output size as [`check_shape`].
+fn check_degree_shape(sources: usize, targets: usize, k: usize) -> Result<(), InputError> {
+    if sources == 0 {
+        return Err(InputError::new("sDegrees", "must hold at least one source"));
+    }
+    if targets == 0 {
+        return Err(InputError::new("tDegrees", "must hold at least one target"));
+    }
+    if targets > MAX_SLOTS {
+        return Err(InputError::new("tDegrees", format!("{targets} targets do not fit in an Int32 output")));
+    }
+    check_shape(sources, k)
+}
+
+/// Checks that caller-owned output has room for exactly `slots` slots.
+fn check_out(out: &[i32], slots: usize) -> Result<(), InputError> {
+    if out.len() != slots {
+        return Err(InputError::new("out", format!("length {} does not match sources * k = {slots}", out.len())));
+    }
+    Ok(())
+}
+
+/// Routes a checked layout with the shipped reference kernel.
 pub fn route_layout(layout: &Layout, k: usize, seed: u64) -> Vec<i32> {
     let mut out = vec![-1; layout.sources() * k];
-    kernel::route(layout, k, seed, &mut out);
+    route_layout_into(layout, k, seed, Mode::Reference, &mut out);
     out
+}
+
+/// Routes a checked layout in `mode` into `out`, which must hold
+/// `sources * k` slots (`k >= 1`); panics otherwise.
+pub fn route_layout_into(layout: &Layout, k: usize, seed: u64, mode: Mode, out: &mut [i32]) {
+    match mode {
+        Mode::Reference => kernel::route(layout, k, seed, out),
+        Mode::Fast => fast::route(layout, k, seed, out),
+    }
 }

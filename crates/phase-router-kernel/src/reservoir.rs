@@ -1,6 +1,6 @@
 //! Reservoir sampling (Algorithm R) of at most `k` candidates, exactly as the reference draws.
 
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Keeps a uniform sample of at most `slots.len()` of the candidates offered to it.
@@ -31,14 +31,69 @@ impl<'a> Reservoir<'a> {
         } else {
             let seed = self.seed;
             let rng = self.rng.get_or_insert_with(|| ChaCha8Rng::seed_from_u64(seed));
-            // Drawn as u64 so that every platform draws the same numbers.
-            let r = rng.gen_range(0..=self.seen);
+            let r = draw(rng, self.seen);
             if r < k {
                 self.slots[r as usize] = candidate as i32;
             }
         }
         self.seen += 1;
     }
+}
+
+/// Where a reservoir of `held.len()` slots ends up after `count` offers, without the candidates.
+///
+/// On return `held[slot]` is the index, in visit order, of the candidate that
+/// slot keeps. Needs `count > held.len()` (a shorter row keeps every
+/// candidate in order and never draws). Makes exactly the draws of
+/// [`Reservoir::offer`], so a kernel that knows only how many candidates a
+/// row has can still reproduce the reference bit for bit, then look up just
+/// the `k` candidates it keeps.
+///
+/// These draws are most of the reference kernel's work, so rand 0.8's
+/// sampling is written out (see `accepts` below) to take its rejection step
+/// without a branch: a draw is rejected about a quarter of the time, far too
+/// often to predict.
+pub fn holdings(count: u64, seed: u64, held: &mut [u32]) {
+    let k = held.len() as u64;
+    debug_assert!(count > k);
+    held.iter_mut().zip(0..).for_each(|(slot, i)| *slot = i);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut seen = k; // index of the candidate now drawing
+    while seen < count {
+        let (accepted, r) = accepts(rng.next_u64(), seen);
+        // A rejected word's draw becomes u64::MAX (all bits set by the mask),
+        // which no slot takes: the only branch left is the rarely taken
+        // `r < k`, instead of a coin flip on `accepted`.
+        let r = r | (accepted as u64).wrapping_sub(1);
+        if r < k {
+            held[r as usize] = seen as u32;
+        }
+        seen += accepted as u64; // a rejected word is followed by another try for the same candidate
+    }
+}
+
+/// The draw for the candidate with index `seen`: uniform in `0..=seen`.
+///
+/// Drawn as `u64` (rand 0.8's single-sample widening multiply) so that every
+/// platform, 32-bit and wasm included, draws the same numbers as the reference.
+#[inline]
+fn draw(rng: &mut ChaCha8Rng, seen: u64) -> u64 {
+    rng.gen_range(0..=seen)
+}
+
+/// One step of [`draw`] on one generator word: whether rand 0.8 accepts `word`,
+/// and the draw it then returns.
+///
+/// rand's `sample_single_inclusive` takes `range = seen + 1`, multiplies the
+/// word by it into 128 bits, and accepts when the low half is at most
+/// `zone = (range << range.leading_zeros()) - 1`; the high half is the draw.
+/// Otherwise it tries the next word.
+#[inline]
+fn accepts(word: u64, seen: u64) -> (bool, u64) {
+    let range = seen + 1;
+    let zone = (range << range.leading_zeros()).wrapping_sub(1);
+    let product = word as u128 * range as u128;
+    (product as u64 <= zone, (product >> 64) as u64)
 }
 
 #[cfg(test)]
@@ -64,5 +119,19 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 3);
         assert!(slots.iter().all(|&c| (10..50).contains(&c)));
+    }
+
+    #[test]
+    fn holdings_match_the_offered_reservoir() {
+        let cases = [(5, 4, 0), (40, 3, 7), (1000, 16, u64::MAX), (65, 1, 3), (2, 1, 9), (33, 1, 4), (5000, 40, 1)];
+        let many = (0..200).map(|seed| (18 + seed as u32 * 13 % 400, 1 + seed as usize % 17, seed));
+        for (count, k, seed) in cases.into_iter().chain(many) {
+            let mut slots = vec![-1; k];
+            let mut r = Reservoir::new(&mut slots, seed);
+            (0..count).for_each(|i| r.offer(i));
+            let mut held = vec![0; k];
+            holdings(count as u64, seed, &mut held);
+            assert_eq!(held.iter().map(|&i| i as i32).collect::<Vec<_>>(), slots, "{count} {k} {seed}");
+        }
     }
 }

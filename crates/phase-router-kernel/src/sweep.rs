@@ -1,0 +1,147 @@
+//! The T-ring sweep: every row's candidates in one pass around the T-ring.
+//!
+//! Whether target `c` is a candidate of source `j` depends on `j` through two
+//! things only: `j`'s S-arc and `j`'s point `q = perm_t[j]` on the T-ring. So
+//! instead of visiting rows in index order, the sweep visits T-ring points
+//! `q = 0, 1, ..., m-1` (the row at `q` is the source `j` with `perm_t[j] = q`) and keeps a bitset
+//! over S-ring positions holding `perm_s[c]` for every target `c` whose T-arc
+//! covers `q`. Stepping from `q - 1` to `q` changes only the targets whose arc
+//! starts at `q` (they come in) or ends at `q` (they go out): each arc flips
+//! its target's bit twice per lap. An arc as long as the ring never flips and
+//! is set from the start; an empty arc is never set.
+//!
+//! Row `j`'s candidates are then the set bits inside its S-arc, met from the
+//! start of the arc: exactly the reference's visit order. A [`Chooser`] decides
+//! which of them fill the row's `k` slots.
+//!
+//! The T-ring is cut into contiguous chunks, one Rayon task each. A chunk
+//! builds its starting bitset from scratch (one arc test per target) and then
+//! sweeps, so the output never depends on how many threads there are.
+
+use crate::bitset::{ArcBits, RingBitset};
+use crate::layout::Layout;
+use rayon::prelude::*;
+
+/// Picks the slots of one row from its candidates.
+pub trait Chooser {
+    /// Fills `slots` (all -1 on entry, `k` long) for source `row`, whose
+    /// candidates are the set bits of `candidates`.
+    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]);
+}
+
+/// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
+/// hands each row's candidates to a chooser made by `new_chooser` (one per chunk,
+/// so that a chooser can own scratch space).
+pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser: impl Fn() -> C + Sync) {
+    let m = layout.sources();
+    assert!(k >= 1 && out.len() == m * k, "out must hold sources * k slots");
+    if m == 0 {
+        return;
+    }
+    // Two independent O(sources + targets) passes: one on each of two threads.
+    let (rows, flips) = rayon::join(|| rows_by_point(layout), || Flips::new(layout));
+    // Two chunks per thread: enough to even out a busy core, few enough that
+    // the O(targets) rebuild at the start of each chunk stays small.
+    let chunk_len = m.div_ceil(2 * rayon::current_num_threads()).max(1);
+
+    // Rows are produced in T-ring order, then copied to their place.
+    let mut by_point = vec![-1; m * k];
+    by_point.par_chunks_mut(chunk_len * k).enumerate().for_each(|(chunk, chunk_slots)| {
+        let first = chunk * chunk_len;
+        let mut bits = covering_targets(layout, first as u32);
+        let mut chooser = new_chooser();
+        for ((q, row), slots) in (first..).zip(&rows[first..]).zip(chunk_slots.chunks_mut(k)) {
+            if q > first {
+                flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
+            }
+            let candidates = bits.arc(row.arc_start as usize, row.arc_len as usize);
+            chooser.choose(row.source as usize, candidates, slots);
+        }
+    });
+    out.par_chunks_mut(k)
+        .zip(layout.perm_t.par_iter())
+        .with_min_len(1024)
+        .for_each(|(row, &q)| row.copy_from_slice(&by_point[q as usize * k..][..k]));
+}
+
+/// A source as the sweep meets it: which one, and its S-arc.
+#[derive(Clone, Copy, Default)]
+struct Row {
+    source: u32,
+    arc_start: u32,
+    arc_len: u32,
+}
+
+/// The sources in T-ring order. Gathered once up front, so that the sweep
+/// reads them in sequence instead of jumping to a random source at every point.
+fn rows_by_point(layout: &Layout) -> Vec<Row> {
+    let mut rows = vec![Row::default(); layout.sources()];
+    for (j, &q) in layout.perm_t.iter().enumerate() {
+        rows[q as usize] = Row { source: j as u32, arc_start: layout.s.offset[j], arc_len: layout.s.degree[j] };
+    }
+    rows
+}
+
+/// Writes every candidate, in visit order, to the front of `slots` (which must be long enough).
+pub fn keep_all(candidates: ArcBits<'_>, target_at: &[u32], slots: &mut [i32]) {
+    let mut slot = 0;
+    candidates.for_each(|p| {
+        slots[slot] = target_at[p] as i32;
+        slot += 1;
+    });
+}
+
+/// The S-positions of the targets whose T-arc covers T-point `q`.
+fn covering_targets(layout: &Layout, q: u32) -> RingBitset {
+    let mut bits = RingBitset::new(layout.s.len);
+    for (c, &p) in layout.perm_s.iter().enumerate() {
+        if layout.t.covers(c, q) {
+            bits.set(p as usize);
+        }
+    }
+    bits
+}
+
+/// For every T-point, the S-positions whose bit flips when the sweep arrives there
+/// (grouped by point, as a compressed list).
+struct Flips {
+    /// Flips at point `q` are `positions[first[q]..first[q + 1]]`.
+    first: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Flips {
+    fn new(layout: &Layout) -> Flips {
+        let m = layout.t.len;
+        // Each target whose arc is neither empty nor the whole ring flips at its start and its end.
+        let ends = |c: usize| {
+            let (start, len) = (layout.t.offset[c] as usize, layout.t.degree[c] as usize);
+            let end = if start + len >= m { start + len - m } else { start + len };
+            (len > 0 && len < m).then_some((start, end))
+        };
+        // Two flips per target at most, and a layout has fewer than 2^31 targets: u32 counts suffice.
+        let mut first = vec![0u32; m + 1];
+        for (start, end) in (0..layout.targets()).filter_map(ends) {
+            first[start + 1] += 1;
+            first[end + 1] += 1;
+        }
+        for q in 0..m {
+            first[q + 1] += first[q];
+        }
+        let mut next = first.clone();
+        let mut positions = vec![0u32; first[m] as usize];
+        for c in 0..layout.targets() {
+            if let Some((start, end)) = ends(c) {
+                for q in [start, end] {
+                    positions[next[q] as usize] = layout.perm_s[c];
+                    next[q] += 1;
+                }
+            }
+        }
+        Flips { first, positions }
+    }
+
+    fn at(&self, q: usize) -> &[u32] {
+        &self.positions[self.first[q] as usize..self.first[q + 1] as usize]
+    }
+}
