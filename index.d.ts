@@ -22,11 +22,33 @@ export type Numbers = ArrayLike<number>
 /** Capacity profile names of the published benchmark. */
 export type ProfileName = 'uniform' | 'mild' | 'strong' | 'extreme'
 
+/** How a row with more than `k` candidates picks among them. */
+export type Mode = 'reference' | 'fast'
+
+/** Options of the sync routers. */
+export interface RouterOptions {
+  /**
+   * `'reference'` (default): reservoir sampling with ChaCha8, bit-exact with
+   * `phase_router_rs` 0.1.0. `'fast'`: the same candidates for every row, a row
+   * with at most `k` candidates keeps all of them, a longer row keeps a
+   * uniformly random `k`-subset drawn from a counter-based generator keyed by
+   * `(seed, row)`, in visit order. Fast-mode output is fixed too (the same on
+   * every platform and thread count) but differs from the reference's.
+   */
+  mode?: Mode
+  /**
+   * An `Int32Array` of exactly `rows * k` values to write the routes into
+   * instead of allocating; the call returns it. It must not share memory with
+   * an input. Every slot is written.
+   */
+  out?: Int32Array
+}
+
 /**
  * The reference router, bit-exact with the Rust crate `phase_router_rs` 0.1.0.
  *
- * Only row popcounts of the matrices matter. Inputs are borrowed without a
- * copy; the result owns memory allocated by Rust (no copy either).
+ * Only row popcounts of the matrices matter. Inputs are read in place,
+ * without a copy, and the kernel writes straight into the returned array.
  *
  * @param sBits  S, `n` rows of `ceil(n/64)` little-endian u64 words; row `j` describes source `j`.
  * @param tBits  T, same shape; row `c` describes target `c`.
@@ -35,6 +57,7 @@ export type ProfileName = 'uniform' | 'mild' | 'strong' | 'extreme'
  * @param permS  a permutation of `0..n-1`: where each target sits on the S-ring.
  * @param permT  a permutation of `0..n-1`: where each source sits on the T-ring.
  * @param seed   seeds the reservoir sampling of row `j` with `seed + j` (wrapping).
+ * @param options `mode` (`'reference'` or `'fast'`) and `out` (caller-owned output).
  * @returns `n * k` target indices, row-major, `-1` for empty slots.
  *
  * @example
@@ -45,6 +68,8 @@ export type ProfileName = 'uniform' | 'mild' | 'strong' | 'extreme'
  * const perm = Uint32Array.from([0, 1, 2, 3])
  * const routes = phaseRouter(sBits, tBits, n, 2, perm, perm, 42n)
  * console.log(routes) // Int32Array(8): two slots per source, -1 where empty
+ * const out = new Int32Array(n * 2)
+ * phaseRouter(sBits, tBits, n, 2, perm, perm, 42n, { mode: 'fast', out }) // fills and returns out
  */
 export function phaseRouter(
   sBits: BigUint64Array,
@@ -54,6 +79,7 @@ export function phaseRouter(
   permS: Uint32Array,
   permT: Uint32Array,
   seed: Seed,
+  options?: RouterOptions,
 ): Int32Array
 
 /**
@@ -67,7 +93,44 @@ export function phaseRouter(
  * const routes = phaseRouterAuto(bits, bits, n, 4, 7n)
  * console.log(routes.length) // 256
  */
-export function phaseRouterAuto(sBits: BigUint64Array, tBits: BigUint64Array, n: number, k: number, seed: Seed): Int32Array
+export function phaseRouterAuto(
+  sBits: BigUint64Array,
+  tBits: BigUint64Array,
+  n: number,
+  k: number,
+  seed: Seed,
+  options?: RouterOptions,
+): Int32Array
+
+/**
+ * The router from per-row counts instead of bit matrices: `sDegrees[j]` is
+ * the popcount of source `j`'s row, `tDegrees[c]` that of target `c`'s row.
+ * Skips the `n x n` matrices altogether (time about `sum(sDegrees) / 64 + n`,
+ * memory `O(n)`), and equals {@link phaseRouter} on any matrices with these
+ * row popcounts, in both modes.
+ *
+ * Sources and targets may differ in number: with `m = sDegrees.length`
+ * sources and `n = tDegrees.length` targets, `permS` permutes the targets
+ * (`0..n-1`), `permT` the sources (`0..m-1`), each `sDegrees[j] <= n` and each
+ * `tDegrees[c] <= m`. Returns `m * k` slots.
+ *
+ * @example
+ * const { phaseRouterDegrees } = require('phase-router')
+ * const n = 1000
+ * const degrees = new Uint32Array(n).fill(300)
+ * const perm = Uint32Array.from({ length: n }, (_, i) => (i * 7) % n)
+ * const routes = phaseRouterDegrees(degrees, degrees, 4, perm, perm, 1n, { mode: 'fast' })
+ * console.log(routes.length) // 4000
+ */
+export function phaseRouterDegrees(
+  sDegrees: Uint32Array,
+  tDegrees: Uint32Array,
+  k: number,
+  permS: Uint32Array,
+  permT: Uint32Array,
+  seed: Seed,
+  options?: RouterOptions,
+): Int32Array
 
 /**
  * {@link phaseRouter} computed off the JavaScript thread (libuv pool, Rayon
@@ -101,6 +164,8 @@ export function phaseRouterAsync(
 
 /** Options of the async routers. */
 export interface AsyncOptions {
+  /** `'reference'` (default) or `'fast'`, as for the sync routers ({@link RouterOptions}). */
+  mode?: Mode
   /** Cancels the call when aborted; see {@link phaseRouterAsync}. A value that is not an `AbortSignal` is a `TypeError`. */
   signal?: AbortSignal
 }

@@ -6,6 +6,7 @@ const api = createRequire(import.meta.url)('./lib/index.js')
 export const {
   phaseRouter,
   phaseRouterAuto,
+  phaseRouterDegrees,
   phaseRouterAsync,
   phaseRouterAutoAsync,
   buildBits,

@@ -75,7 +75,7 @@ test('the relay really takes queued work off the libuv queue (native layer)', as
   const native = require('../binding.js')
   const busy = [1, 2, 3, 4].map((seed) => native.phaseRouterAutoAsync(heavy, heavy, n, 4, BigInt(seed)))
   const relay = {}
-  const queued = native.phaseRouterAutoAsync(heavy, heavy, n, 4, 9n, relay)
+  const queued = native.phaseRouterAutoAsync(heavy, heavy, n, 4, 9n, undefined, relay)
   expect(typeof relay.onabort).toBe('function') // napi-rs armed the relay, not a caller's signal
   relay.onabort()
   const outcome = await queued.then(() => 'routed', (e) => e.name)

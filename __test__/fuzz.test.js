@@ -65,6 +65,17 @@ const routerArgs = nAndK.chain(([n, k]) =>
   fc.tuple(matrix(n), matrix(n), fc.oneof(fc.constant(n), number, anything), fc.oneof(fc.constant(k), number, anything),
     permutation(n), permutation(n), seed))
 const autoArgs = routerArgs.map(([s, t, n, k, , , sd]) => [s, t, n, k, sd])
+const modeOptions = fc.oneof(fc.constant(undefined), fc.record({ mode: fc.oneof(fc.constantFrom('reference', 'fast', 'Fast', ''), anything) }, { requiredKeys: [] }), anything)
+
+// Degree vectors for m sources and n targets, possibly too long, too short or out of range.
+const degrees = (length, ring) =>
+  fc.oneof(
+    fc.array(fc.nat(ring), { minLength: length, maxLength: length }).map((d) => Uint32Array.from(d)),
+    fc.array(fc.nat(ring + 3), { minLength: Math.max(0, length - 1), maxLength: length + 1 }).map((d) => Uint32Array.from(d)),
+    anything,
+  )
+const degreeArgs = fc.tuple(fc.integer({ min: 1, max: 130 }), nAndK).chain(([m, [n, k]]) =>
+  fc.tuple(degrees(m, n), degrees(n, m), fc.oneof(fc.constant(k), number, anything), permutation(n), permutation(m), seed, modeOptions))
 
 const routes = fc.oneof(fc.array(fc.integer({ min: -3, max: 140 }), { maxLength: 400 }).map((r) => Int32Array.from(r)), anything)
 const weights = fc.oneof(fc.array(fc.oneof(fc.double(), fc.nat(20)), { maxLength: 140 }), fc.array(fc.nat(20), { maxLength: 140 }).map((w) => Float64Array.from(w)), anything)
@@ -122,6 +133,12 @@ const property = (name, args, fn, checkResult) =>
 property('phaseRouter', routerArgs, pr.phaseRouter, checkRoutes)
 property('phaseRouterAsync', routerArgs, pr.phaseRouterAsync, checkRoutes)
 property('phaseRouterAuto', autoArgs, pr.phaseRouterAuto, checkRoutes)
+property('phaseRouter with options', fc.tuple(routerArgs, modeOptions).map(([a, o]) => [...a, o]), pr.phaseRouter, (r, a) => checkRoutes(r, a.slice(0, 7)))
+property('phaseRouterDegrees', degreeArgs, pr.phaseRouterDegrees, (r, [sDegrees, tDegrees, k]) => {
+  expect(isInt32(r)).toBe(true)
+  expect(r.length).toBe(sDegrees.length * k)
+  for (const c of r) if (c < -1 || c >= tDegrees.length) throw new Error(`route ${c} outside -1..${tDegrees.length - 1}`)
+})
 property('phaseRouterAutoAsync', fc.tuple(autoArgs, fc.oneof(fc.constant(undefined), anything)).map(([a, o]) => [...a, o]), pr.phaseRouterAutoAsync, (r, a) => checkRoutes(r, a.slice(0, 5)))
 property('buildBits', fc.tuple(fc.oneof(fc.array(fc.nat(140), { maxLength: 140 }), fc.array(fc.nat(140), { maxLength: 140 }).map((x) => Uint32Array.from(x)), anything), fc.oneof(smallInt, number, anything)), pr.buildBits,
   (bits, [ones, n]) => {

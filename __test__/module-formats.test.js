@@ -5,7 +5,7 @@ const { runInChild, ROOT } = require('./support/run-in-child')
 const { execFileSync } = require('node:child_process')
 
 const EXPORTS = [
-  'phaseRouter', 'phaseRouterAuto', 'phaseRouterAsync', 'phaseRouterAutoAsync', 'buildBits', 'route',
+  'phaseRouter', 'phaseRouterAuto', 'phaseRouterDegrees', 'phaseRouterAsync', 'phaseRouterAutoAsync', 'buildBits', 'route',
   'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
 ]
 

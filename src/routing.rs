@@ -1,20 +1,21 @@
-//! The four router entry points: sync calls borrow their inputs, async calls copy them.
+//! The router entry points. Sync calls borrow their inputs and write straight
+//! into the array they return (or the caller's `out`); async calls copy their
+//! inputs and compute on the libuv pool.
 
-use crate::args::{count, input_error, seed};
+use crate::args::{count, input_error, range_error, seed};
 use crate::limits::{copy, reserve};
-use crate::output::{int32, Routes};
-use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Uint32ArraySlice};
+use crate::output::{as_bytes, routes_array};
+use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice};
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
-use phase_router_kernel::{check_bit_call, check_shape, phase_route, phase_route_auto, BitMatrices, InputError};
+use phase_router_kernel::{check_bit_call, check_shape, phase_route_with, phase_route_with_into, route_degrees_into, BitMatrices, InputError, Mode};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// Routes with the reference algorithm, reading both matrices and both
-/// permutations in place; the result takes over the Rust buffer.
+/// Routes bit matrices with the given permutations, reading every input in place.
 #[napi(catch_unwind, ts_return_type = "Int32Array")]
 #[allow(clippy::too_many_arguments)]
-pub fn phase_router(
-    env: Env,
+pub fn phase_router<'env>(
+    env: &'env Env,
     s_bits: BigUint64ArraySlice,
     t_bits: BigUint64ArraySlice,
     n: f64,
@@ -22,27 +23,74 @@ pub fn phase_router(
     perm_s: Uint32ArraySlice,
     perm_t: Uint32ArraySlice,
     seed: BigInt,
-) -> napi::Result<Routes> {
-    let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
-    output_fits(&env, n, k)?;
-    let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
-    int32(&env, phase_route(&matrices, k, &perm_s, &perm_t, seed).map_err(|e| input_error(&env, e))?)
+    mode: Option<String>,
+    out: Option<Int32ArraySlice<'env>>,
+) -> napi::Result<Int32ArraySlice<'env>> {
+    let perms = Some((&perm_s[..], &perm_t[..]));
+    route_bits(env, &s_bits, &t_bits, n, k, perms, &seed, mode, out, &[as_bytes(&perm_s), as_bytes(&perm_t)])
 }
 
-/// Routes with permutations drawn from the seed, reading both matrices in place.
+/// Routes bit matrices with permutations drawn from the seed, reading both in place.
 #[napi(catch_unwind, ts_return_type = "Int32Array")]
-pub fn phase_router_auto(
-    env: Env,
+#[allow(clippy::too_many_arguments)]
+pub fn phase_router_auto<'env>(
+    env: &'env Env,
     s_bits: BigUint64ArraySlice,
     t_bits: BigUint64ArraySlice,
     n: f64,
     k: f64,
     seed: BigInt,
-) -> napi::Result<Routes> {
-    let (n, k, seed) = (count(&env, n, "n", 1)?, count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
-    output_fits(&env, n, k)?;
-    let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
-    int32(&env, phase_route_auto(&matrices, k, seed).map_err(|e| input_error(&env, e))?)
+    mode: Option<String>,
+    out: Option<Int32ArraySlice<'env>>,
+) -> napi::Result<Int32ArraySlice<'env>> {
+    route_bits(env, &s_bits, &t_bits, n, k, None, &seed, mode, out, &[])
+}
+
+/// Routes from per-row counts: `m = sDegrees.length` sources, `n = tDegrees.length` targets.
+#[napi(catch_unwind, ts_return_type = "Int32Array")]
+#[allow(clippy::too_many_arguments)]
+pub fn phase_router_degrees<'env>(
+    env: &'env Env,
+    s_degrees: Uint32ArraySlice,
+    t_degrees: Uint32ArraySlice,
+    k: f64,
+    perm_s: Uint32ArraySlice,
+    perm_t: Uint32ArraySlice,
+    seed: BigInt,
+    mode: Option<String>,
+    out: Option<Int32ArraySlice<'env>>,
+) -> napi::Result<Int32ArraySlice<'env>> {
+    let (k, seed, mode) = (count(env, k, "k", 1)?, self::seed(env, &seed)?, self::mode(env, mode)?);
+    check_shape(s_degrees.len(), k).map_err(|e| input_error(env, e))?;
+    let inputs = [as_bytes(&s_degrees), as_bytes(&t_degrees), as_bytes(&perm_s), as_bytes(&perm_t)];
+    let mut routes = routes_array(env, out, s_degrees.len() * k, &inputs)?;
+    let written = unsafe { routes.as_mut() };
+    route_degrees_into(&s_degrees, &t_degrees, k, &perm_s, &perm_t, seed, mode, written).map_err(|e| input_error(env, e))?;
+    Ok(routes)
+}
+
+/// The body of both sync bit-matrix routers: checks, then writes into the result.
+#[allow(clippy::too_many_arguments)]
+fn route_bits<'env>(
+    env: &'env Env,
+    s_bits: &[u64],
+    t_bits: &[u64],
+    n: f64,
+    k: f64,
+    perms: Option<(&[u32], &[u32])>,
+    seed: &BigInt,
+    mode: Option<String>,
+    out: Option<Int32ArraySlice<'env>>,
+    other_inputs: &[&[u8]],
+) -> napi::Result<Int32ArraySlice<'env>> {
+    let (n, k, seed, mode) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?, self::mode(env, mode)?);
+    let matrices = BitMatrices { s_bits, t_bits, n };
+    check_bit_call(&matrices, k, perms).map_err(|e| input_error(env, e))?;
+    let inputs: Vec<&[u8]> = [as_bytes(s_bits), as_bytes(t_bits)].into_iter().chain(other_inputs.iter().copied()).collect();
+    let mut routes = routes_array(env, out, n * k, &inputs)?;
+    let written = unsafe { routes.as_mut() };
+    phase_route_with_into(&matrices, k, perms, seed, mode, written).map_err(|e| input_error(env, e))?;
+    Ok(routes)
 }
 
 /// `phaseRouter` off the JavaScript thread: inputs are checked, then copied.
@@ -63,15 +111,17 @@ pub fn phase_router_async(
     perm_s: Uint32ArraySlice,
     perm_t: Uint32ArraySlice,
     seed: BigInt,
+    mode: Option<String>,
     abort: Option<AbortSignal>,
 ) -> napi::Result<AsyncTask<RouteTask>> {
-    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, Some((&perm_s, &perm_t)), &seed)?;
+    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, Some((&perm_s, &perm_t)), &seed, mode)?;
     Ok(AsyncTask::with_optional_signal(task, abort))
 }
 
 /// `phaseRouterAuto` off the JavaScript thread: inputs are checked, then copied.
 /// `abort` as for [`phase_router_async`].
 #[napi(catch_unwind, ts_return_type = "Promise<Int32Array>")]
+#[allow(clippy::too_many_arguments)]
 pub fn phase_router_auto_async(
     env: Env,
     s_bits: BigUint64ArraySlice,
@@ -79,9 +129,10 @@ pub fn phase_router_auto_async(
     n: f64,
     k: f64,
     seed: BigInt,
+    mode: Option<String>,
     abort: Option<AbortSignal>,
 ) -> napi::Result<AsyncTask<RouteTask>> {
-    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, None, &seed)?;
+    let task = RouteTask::checked(&env, &s_bits, &t_bits, n, k, None, &seed, mode)?;
     Ok(AsyncTask::with_optional_signal(task, abort))
 }
 
@@ -93,12 +144,14 @@ pub struct RouteTask {
     k: usize,
     perms: Option<(Vec<u32>, Vec<u32>)>,
     seed: u64,
+    mode: Mode,
 }
 
 impl RouteTask {
     /// Checks every input on the JavaScript thread, so that a bad one throws
     /// before any copy or work, then copies the inputs (a RangeError, not an
     /// abort, if there is no memory for the copies or the output).
+    #[allow(clippy::too_many_arguments)]
     fn checked(
         env: &Env,
         s_bits: &[u64],
@@ -107,8 +160,9 @@ impl RouteTask {
         k: f64,
         perms: Option<(&[u32], &[u32])>,
         seed: &BigInt,
+        mode: Option<String>,
     ) -> napi::Result<Self> {
-        let (n, k, seed) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?);
+        let (n, k, seed, mode) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?, self::mode(env, mode)?);
         let matrices = BitMatrices { s_bits, t_bits, n };
         check_bit_call(&matrices, k, perms).map_err(|e| input_error(env, e))?;
         output_fits(env, n, k)?;
@@ -117,15 +171,13 @@ impl RouteTask {
             None => None,
         };
         let (s_bits, t_bits) = (copy(env, s_bits, "sBits")?, copy(env, t_bits, "tBits")?);
-        Ok(RouteTask { s_bits, t_bits, n, k, perms, seed })
+        Ok(RouteTask { s_bits, t_bits, n, k, perms, seed, mode })
     }
 
     fn route(&self) -> Result<Vec<i32>, InputError> {
         let matrices = BitMatrices { s_bits: &self.s_bits, t_bits: &self.t_bits, n: self.n };
-        match &self.perms {
-            Some((perm_s, perm_t)) => phase_route(&matrices, self.k, perm_s, perm_t, self.seed),
-            None => phase_route_auto(&matrices, self.k, self.seed),
-        }
+        let perms = self.perms.as_ref().map(|(s, t)| (s.as_slice(), t.as_slice()));
+        phase_route_with(&matrices, self.k, perms, self.seed, self.mode)
     }
 }
 
@@ -142,6 +194,15 @@ impl Task for RouteTask {
 
     fn resolve(&mut self, _env: Env, routes: Vec<i32>) -> napi::Result<Int32Array> {
         Ok(Int32Array::new(routes))
+    }
+}
+
+/// `'reference'` (the default) or `'fast'`.
+fn mode(env: &Env, name: Option<String>) -> napi::Result<Mode> {
+    match name.as_deref() {
+        None | Some("reference") => Ok(Mode::Reference),
+        Some("fast") => Ok(Mode::Fast),
+        Some(other) => Err(range_error(env, &format!("options.mode: '{other}' is not 'reference' or 'fast'"))),
     }
 }
 

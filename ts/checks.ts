@@ -50,3 +50,20 @@ export function expectObject(value: unknown, name: string): Record<string, unkno
   }
   return value as Record<string, unknown>
 }
+
+/** `options.mode` of a router call: undefined (reference), or a string the addon checks. */
+export function modeOf(options: unknown): string | undefined {
+  if (options === undefined) return undefined
+  const mode = expectObject(options, 'options').mode
+  if (mode !== undefined && typeof mode !== 'string') {
+    throw new TypeError(`options.mode: expected 'reference' or 'fast', got ${describe(mode)}`)
+  }
+  return mode
+}
+
+/** `options.out` of a sync router call: an Int32Array for the routes, or undefined. */
+export function outOf(options: unknown): Int32Array | undefined {
+  if (options === undefined) return undefined
+  const out = expectObject(options, 'options').out
+  return out === undefined ? undefined : expectTypedArray<Int32Array>(out, 'Int32Array', 'options.out')
+}

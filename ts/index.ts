@@ -5,13 +5,13 @@
 import type * as Api from '../index'
 import native = require('../binding.js')
 import { cancellable, signalOf, type AbortRelay } from './abort'
-import { expectNumber, expectObject, expectTypedArray, toFloat64, toSeed } from './checks'
+import { expectNumber, expectObject, expectTypedArray, modeOf, outOf, toFloat64, toSeed } from './checks'
 
 function bits(value: unknown, name: string): BigUint64Array {
   return expectTypedArray<BigUint64Array>(value, 'BigUint64Array', name)
 }
 
-function perm(value: unknown, name: string): Uint32Array {
+function uint32(value: unknown, name: string): Uint32Array {
   return expectTypedArray<Uint32Array>(value, 'Uint32Array', name)
 }
 
@@ -19,19 +19,41 @@ function routes(value: unknown, name = 'routes'): Int32Array {
   return expectTypedArray<Int32Array>(value, 'Int32Array', name)
 }
 
-export const phaseRouter: typeof Api.phaseRouter = (sBits, tBits, n, k, permS, permT, seed) =>
+export const phaseRouter: typeof Api.phaseRouter = (sBits, tBits, n, k, permS, permT, seed, options) =>
   native.phaseRouter(
     bits(sBits, 'sBits'),
     bits(tBits, 'tBits'),
     expectNumber(n, 'n'),
     expectNumber(k, 'k'),
-    perm(permS, 'permS'),
-    perm(permT, 'permT'),
+    uint32(permS, 'permS'),
+    uint32(permT, 'permT'),
     toSeed(seed),
+    modeOf(options),
+    outOf(options),
   )
 
-export const phaseRouterAuto: typeof Api.phaseRouterAuto = (sBits, tBits, n, k, seed) =>
-  native.phaseRouterAuto(bits(sBits, 'sBits'), bits(tBits, 'tBits'), expectNumber(n, 'n'), expectNumber(k, 'k'), toSeed(seed))
+export const phaseRouterAuto: typeof Api.phaseRouterAuto = (sBits, tBits, n, k, seed, options) =>
+  native.phaseRouterAuto(
+    bits(sBits, 'sBits'),
+    bits(tBits, 'tBits'),
+    expectNumber(n, 'n'),
+    expectNumber(k, 'k'),
+    toSeed(seed),
+    modeOf(options),
+    outOf(options),
+  )
+
+export const phaseRouterDegrees: typeof Api.phaseRouterDegrees = (sDegrees, tDegrees, k, permS, permT, seed, options) =>
+  native.phaseRouterDegrees(
+    uint32(sDegrees, 'sDegrees'),
+    uint32(tDegrees, 'tDegrees'),
+    expectNumber(k, 'k'),
+    uint32(permS, 'permS'),
+    uint32(permT, 'permT'),
+    toSeed(seed),
+    modeOf(options),
+    outOf(options),
+  )
 
 // The async forms are `async` so that a bad argument rejects the promise
 // instead of throwing synchronously. Types are checked before the signal, so a
@@ -42,10 +64,10 @@ export const phaseRouterAsync: typeof Api.phaseRouterAsync = async (sBits, tBits
   const s = bits(sBits, 'sBits')
   const t = bits(tBits, 'tBits')
   const [rows, slots] = [expectNumber(n, 'n'), expectNumber(k, 'k')]
-  const [pS, pT] = [perm(permS, 'permS'), perm(permT, 'permT')]
-  const seed64 = toSeed(seed)
+  const [pS, pT] = [uint32(permS, 'permS'), uint32(permT, 'permT')]
+  const [seed64, mode] = [toSeed(seed), modeOf(options)]
   return cancellable(signalOf(options), (relay) =>
-    native.phaseRouterAsync(s, t, rows, slots, pS, pT, seed64, asSignal(relay)),
+    native.phaseRouterAsync(s, t, rows, slots, pS, pT, seed64, mode, asSignal(relay)),
   )
 }
 
@@ -53,8 +75,10 @@ export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBit
   const s = bits(sBits, 'sBits')
   const t = bits(tBits, 'tBits')
   const [rows, slots] = [expectNumber(n, 'n'), expectNumber(k, 'k')]
-  const seed64 = toSeed(seed)
-  return cancellable(signalOf(options), (relay) => native.phaseRouterAutoAsync(s, t, rows, slots, seed64, asSignal(relay)))
+  const [seed64, mode] = [toSeed(seed), modeOf(options)]
+  return cancellable(signalOf(options), (relay) =>
+    native.phaseRouterAutoAsync(s, t, rows, slots, seed64, mode, asSignal(relay)),
+  )
 }
 
 export const buildBits: typeof Api.buildBits = (onesPerRow, n) => {

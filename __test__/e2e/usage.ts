@@ -15,10 +15,11 @@ import {
   phaseRouterAsync,
   phaseRouterAuto,
   phaseRouterAutoAsync,
+  phaseRouterDegrees,
   route,
   survivalRate,
 } from 'phase-router'
-import type { Enforced, LoadStats, ProfileName, RouteOptions, Seed } from 'phase-router'
+import type { Enforced, LoadStats, Mode, ProfileName, RouteOptions, RouterOptions, Seed } from 'phase-router'
 
 const n = 128
 const k = 2
@@ -30,7 +31,11 @@ const identity = Uint32Array.from({ length: n }, (_, i) => i)
 const exact: Int32Array = phaseRouter(bits, bits, n, k, identity, identity, seed)
 const auto: Int32Array = phaseRouterAuto(bits, bits, n, k, 7)
 const later: Promise<Int32Array> = phaseRouterAsync(bits, bits, n, k, identity, identity, 0)
-const autoLater: Promise<Int32Array> = phaseRouterAutoAsync(bits, bits, n, k, seed)
+const autoLater: Promise<Int32Array> = phaseRouterAutoAsync(bits, bits, n, k, seed, { mode: 'fast' })
+const mode: Mode = 'fast'
+const into: RouterOptions = { mode, out: new Int32Array(n * k) }
+const filled: Int32Array = phaseRouterAuto(bits, bits, n, k, seed, into)
+const fromDegrees: Int32Array = phaseRouterDegrees(new Uint32Array(n).fill(38), new Uint32Array(n).fill(38), k, identity, identity, seed)
 
 const profile: ProfileName = 'strong'
 const capacities: Float64Array = capacityProfile(profile, n, seed)
@@ -45,4 +50,4 @@ const stats: LoadStats = loadStats(loads)
 const share: number = survivalRate(hashed)
 
 void Promise.all([later, autoLater]).then(([a, b]) => a.length + b.length)
-export const summary = [exact, auto, fromArray, kept, stats.maxOverMean, stats.cv, share]
+export const summary = [exact, auto, filled, fromDegrees, fromArray, kept, stats.maxOverMean, stats.cv, share]
