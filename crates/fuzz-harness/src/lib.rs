@@ -6,7 +6,8 @@
 //! - `tests/smoke.rs` here, a bounded deterministic run that `cargo test
 //!   --workspace` (and so CI) performs on stable Rust.
 //!
-//! Entry points: `phase_route`, `phase_route_auto`, `strategy::route_batch` (all four
+//! Entry points: `phase_route`, `phase_route_auto`, `route_degrees` (both modes,
+//! rectangular), `strategy::route_batch` (all four
 //! strategies), `capacity::*`, `build_bits`, `check_shape`, `hash::hash_route`,
 //! `Layout::new` + `route_layout`.
 //!
@@ -25,8 +26,8 @@ use phase_router_kernel::capacity::{self, Profile};
 use phase_router_kernel::perm::auto_permutations;
 use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
 use phase_router_kernel::{
-    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_layout, BitMatrices, InputError, Layout,
-    MAX_SLOTS,
+    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_degrees, route_layout, BitMatrices,
+    InputError, Layout, Mode, MAX_SLOTS,
 };
 
 /// Largest `n` the harness builds, so a case stays cheap.
@@ -35,9 +36,10 @@ pub const MAX_N: usize = 300;
 /// Decodes `data` into one call and checks it; panics on any broken rule.
 pub fn exercise(data: &[u8]) {
     let mut input = Input::new(data);
-    match input.byte() % 7 {
+    match input.byte() % 8 {
         0 | 1 => valid_bit_call(&mut input),
         2 => arbitrary_bit_call(&mut input),
+        7 => degree_call(&mut input),
         3 => weights_call(&mut input),
         4 => capacity_calls(&mut input),
         5 => build_call(&mut input),
@@ -66,6 +68,43 @@ fn valid_bit_call(input: &mut Input) {
     oracle::check_routes_shape(&auto, n, n, k);
     let (auto_s, auto_t) = auto_permutations(n, n, seed);
     assert_eq!(auto, oracle::walk(&s_degree, &t_degree, &auto_s, &auto_t, k, seed), "auto kernel != walk");
+}
+
+/// Degree vectors of a square or rectangular batch, valid or slightly broken, in
+/// both modes: a valid one must agree with the walk (reference) or pick among
+/// the walk's candidates in visit order (fast); a broken one must be named.
+fn degree_call(input: &mut Input) {
+    let m = 1 + input.below(MAX_N);
+    let n = if input.byte() % 2 == 0 { m } else { 1 + input.below(MAX_N) };
+    let k = 1 + input.below(40);
+    let broken = input.byte() % 4 == 0;
+    let mut s_degree = input.degrees(n);
+    s_degree.resize(m, (n / 2) as u32);
+    let mut t_degree = input.degrees(m);
+    t_degree.resize(n, (m / 2) as u32);
+    if broken {
+        let at = input.below(m);
+        s_degree[at] = (n + 1 + input.below(3)) as u32;
+    }
+    let perm_s = input.permutation(n);
+    let perm_t = input.permutation(m);
+    let seed = input.seed();
+    for mode in [Mode::Reference, Mode::Fast] {
+        match route_degrees(&s_degree, &t_degree, k, &perm_s, &perm_t, seed, mode) {
+            Err(e) => assert!(broken && e.argument == "sDegrees", "valid degrees rejected or misnamed: {e}"),
+            Ok(routes) => {
+                assert!(!broken, "a degree above its ring was accepted");
+                oracle::check_routes_shape(&routes, m, n, k);
+                let walked = oracle::walk(&s_degree, &t_degree, &perm_s, &perm_t, k, seed);
+                if mode == Mode::Reference {
+                    assert_eq!(routes, walked, "degree kernel != walk");
+                } else {
+                    let all = oracle::walk(&s_degree, &t_degree, &perm_s, &perm_t, n, seed);
+                    oracle::check_fast_picks(&routes, &all, k, n);
+                }
+            }
+        }
+    }
 }
 
 /// Raw words, perturbed lengths, raw permutation entries and odd `k`: any result is fine

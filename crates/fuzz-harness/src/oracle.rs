@@ -26,6 +26,22 @@ pub fn walk(s_degree: &[u32], t_degree: &[u32], perm_s: &[u32], perm_t: &[u32], 
     out
 }
 
+/// Fast mode's promise, checked against every candidate in visit order
+/// (`all`, the walk with `n` slots per row): a row keeps all its candidates
+/// when it has at most `k`, otherwise `k` of them, in visit order.
+pub fn check_fast_picks(routes: &[i32], all: &[i32], k: usize, n: usize) {
+    for (j, (row, candidates)) in routes.chunks(k).zip(all.chunks(n)).enumerate() {
+        let candidates: Vec<i32> = candidates.iter().copied().take_while(|&c| c >= 0).collect();
+        let picked: Vec<i32> = row.iter().copied().take_while(|&c| c >= 0).collect();
+        assert_eq!(picked.len(), candidates.len().min(k), "row {j}: wrong number of picks");
+        let positions: Vec<usize> = picked
+            .iter()
+            .map(|c| candidates.iter().position(|x| x == c).unwrap_or_else(|| panic!("row {j}: {c} is no candidate")))
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "row {j}: picks out of visit order");
+    }
+}
+
 /// First-come enforcement: kept slots are unchanged, no target over its cap, counts add up.
 pub fn check_enforced(routes: &[i32], caps: &[i32], enforced: &Enforced) {
     assert_eq!(enforced.routes.len(), routes.len());
