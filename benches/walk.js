@@ -5,16 +5,8 @@
 
 'use strict'
 
-function mulberry32(seed) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The CLI's small seeded generator; the walk only needs some uniform draws.
+const { mulberry32 } = require('../lib/cli/profiles')
 
 function popcount32(x) {
   x -= (x >>> 1) & 0x55555555
