@@ -1,6 +1,7 @@
-// JavaScript-side benchmarks with benchmark.js: the cost of crossing into the
-// addon, sync against async calls, and the native router against hashing and
-// a plain JavaScript walk. Prints a table and writes results/bench-js.json.
+// JavaScript-side benchmarks with benchmark.js: every mode and input form of
+// the router, the cost of crossing into the addon, sync against async calls,
+// and the native router against hashing and a plain JavaScript walk. Prints a
+// table and writes results/bench-js.json, which `npm run perf:report` reads.
 // Run with `npm run bench:js`; figures vary with the machine and its load.
 
 'use strict'
@@ -9,19 +10,23 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const Benchmark = require('benchmark')
-const { buildBits, capacityProfile, hashRoute, phaseRouter, phaseRouterAsync } = require('..')
+const api = require('..')
+const { degrees } = require('../lib/cli/bench')
 const { walkRoute } = require('./walk')
 
 const SEED = 42
 const MAX_TIME = Number(process.env.BENCH_MAX_TIME ?? 2) // seconds per case
 
-/** Density-0.3 matrices with the strong profile and random permutations, as `phase-router bench` uses. */
-function inputs(n) {
-  const caps = capacityProfile('strong', n, SEED + 1)
-  const mean = caps.reduce((a, b) => a + b, 0) / n
-  const clampRound = (x) => Math.min(n, Math.max(1, Math.round(x)))
-  const sBits = buildBits(new Uint32Array(n).fill(clampRound(0.3 * n)), n)
-  const tBits = buildBits(Uint32Array.from(caps, (c) => clampRound((c / mean) * 0.3 * n)), n)
+/**
+ * Density-0.3 inputs with the strong profile, the same degrees as the kernel's
+ * Criterion benches (`benches/common/mod.rs`), so that `phaseRouterAuto` here
+ * does exactly the work of the `call` group in `benches/scaling.rs`. The
+ * explicit permutations are a seeded shuffle of their own.
+ */
+function inputs(n, k) {
+  const sDegrees = degrees(new Float64Array(n).fill(1), n, 0.3)
+  const capacities = api.capacityProfile('strong', n, SEED)
+  const tDegrees = degrees(capacities, n, 0.3)
   const shuffled = (salt) => {
     const perm = Uint32Array.from({ length: n }, (_, i) => i)
     let state = salt
@@ -32,7 +37,9 @@ function inputs(n) {
     }
     return perm
   }
-  return { sBits, tBits, permS: shuffled(1), permT: shuffled(2) }
+  const sBits = api.buildBits(sDegrees, n)
+  const tBits = api.buildBits(tDegrees, n)
+  return { sBits, tBits, sDegrees, tDegrees, capacities, permS: shuffled(1), permT: shuffled(2), out: new Int32Array(n * k) }
 }
 
 function median(xs) {
@@ -42,7 +49,7 @@ function median(xs) {
 }
 
 function group(title, n, k, cases) {
-  const x = inputs(n)
+  const x = inputs(n, k)
   const suite = new Benchmark.Suite(title)
   for (const [name, fn, defer] of cases) {
     suite.add(name, defer ? { defer: true, fn: (d) => fn(x, n, k).then(() => d.resolve()) } : () => fn(x, n, k), { maxTime: MAX_TIME })
@@ -60,9 +67,17 @@ function group(title, n, k, cases) {
   })
 }
 
-const native = (x, n, k) => phaseRouter(x.sBits, x.tBits, n, k, x.permS, x.permT, SEED)
-const nativeAsync = (x, n, k) => phaseRouterAsync(x.sBits, x.tBits, n, k, x.permS, x.permT, SEED)
-const hash = (_x, n, k) => hashRoute(n, k, SEED)
+// Each case is [name, fn(inputs, n, k), async?]. `out` reuses caller-owned
+// output, so the call allocates nothing on the JavaScript side.
+const fast = { mode: 'fast' }
+const bits = (options) => (x, n, k) => api.phaseRouter(x.sBits, x.tBits, n, k, x.permS, x.permT, SEED, options?.(x))
+const bitsAsync = (options) => (x, n, k) => api.phaseRouterAsync(x.sBits, x.tBits, n, k, x.permS, x.permT, SEED, options)
+const auto = (options) => (x, n, k) => api.phaseRouterAuto(x.sBits, x.tBits, n, k, SEED, options?.(x))
+const fromDegrees = (options) => (x, _n, k) => api.phaseRouterDegrees(x.sDegrees, x.tDegrees, k, x.permS, x.permT, SEED, options?.(x))
+const withOut = (x) => ({ out: x.out })
+const fastWithOut = (x) => ({ mode: 'fast', out: x.out })
+const hash = (_x, n, k) => api.hashRoute(n, k, SEED)
+const stride = (x, _n, k) => api.route({ targetCapacities: x.capacities, k, seed: SEED, strategy: 'stride' })
 const jsWalk = (x, n, k) => walkRoute(x.sBits, x.tBits, n, k, x.permS, x.permT, SEED)
 
 function formatRows(rows) {
@@ -75,10 +90,31 @@ function formatRows(rows) {
 
 async function main() {
   const rows = [
-    ...(await group('call overhead', 64, 4, [['phaseRouter', native], ['hashRoute', hash]])),
-    ...(await group('sync vs async', 4096, 16, [['phaseRouter', native], ['phaseRouterAsync', nativeAsync, true]])),
-    ...(await group('native vs JS', 1024, 4, [['phaseRouter', native], ['hashRoute', hash], ['JS walk', jsWalk]])),
-    ...(await group('native vs JS', 4096, 16, [['phaseRouter', native], ['hashRoute', hash], ['JS walk', jsWalk]])),
+    ...(await group('call overhead', 64, 4, [
+      ['phaseRouterAuto', auto()],
+      ['phaseRouterAuto out', auto(withOut)],
+      ['phaseRouterAuto fast out', auto(fastWithOut)],
+      ['phaseRouter out', bits(withOut)],
+      ['phaseRouterDegrees out', fromDegrees(withOut)],
+      ['phaseRouterDegrees fast out', fromDegrees(fastWithOut)],
+      ['hashRoute', hash],
+    ])),
+    ...(await group('sync vs async', 4096, 16, [
+      ['phaseRouter', bits()],
+      ['phaseRouterAsync', bitsAsync(), true],
+      ['phaseRouter fast', bits(() => fast)],
+      ['phaseRouterAsync fast', bitsAsync(fast), true],
+    ])),
+    ...(await group('input forms', 4096, 16, [
+      ['phaseRouterAuto', auto()],
+      ['phaseRouterAuto out', auto(withOut)],
+      ['phaseRouterDegrees', fromDegrees()],
+      ['phaseRouterDegrees fast', fromDegrees(() => fast)],
+      ['hashRoute', hash],
+      ['route stride', stride],
+    ])),
+    ...(await group('native vs JS', 1024, 4, [['phaseRouter', bits()], ['hashRoute', hash], ['JS walk', jsWalk]])),
+    ...(await group('native vs JS', 4096, 16, [['phaseRouter', bits()], ['hashRoute', hash], ['JS walk', jsWalk]])),
   ]
   console.log(formatRows(rows))
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, maxTimeSeconds: MAX_TIME }

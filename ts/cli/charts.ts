@@ -190,3 +190,34 @@ export function summaryChart(charts: ChartSpec[]): ChartSpec {
     concat: charts,
   }
 }
+
+export interface TimingPoint {
+  /** The swept parameter (n, k, density or threads). */
+  x: number
+  method: string
+  /** Median milliseconds per call. */
+  ms: number
+}
+
+/**
+ * Median time per call against a swept parameter, one line per method, for
+ * docs/performance.md (scripts/perf-report.js). Times span five orders of
+ * magnitude, so y is logarithmic; `methods` fixes the legend order and, being
+ * the same list in every chart, each method's colour.
+ */
+export function timingChart(title: string, xTitle: string, points: TimingPoint[], methods: string[], logX: boolean): ChartSpec {
+  const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b)
+  const format = xs.every(Number.isInteger) ? 'd' : '.2~f'
+  return {
+    title,
+    width: 420,
+    height: 280,
+    data: { values: points },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: logX ? { type: 'log', base: 2 } : { zero: false }, axis: { values: xs, format } },
+      y: { field: 'ms', type: 'quantitative', title: 'median ms per call (log)', scale: { type: 'log' } },
+      color: { field: 'method', type: 'nominal', title: 'method', scale: { domain: methods, scheme: 'category10' } },
+    },
+  }
+}
