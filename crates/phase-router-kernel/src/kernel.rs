@@ -40,6 +40,8 @@ struct ReservoirChooser<'a> {
 }
 
 impl Chooser for ReservoirChooser<'_> {
+    const DRAWS_PER_CANDIDATE: bool = true;
+
     fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]) {
         let count = candidates.count();
         if count <= slots.len() {

@@ -88,6 +88,7 @@ pub mod fast;
 pub mod hash;
 pub mod kernel;
 pub mod layout;
+pub mod parallel;
 pub mod perm;
 pub mod reservoir;
 pub mod ring;
@@ -123,7 +124,8 @@ impl BitMatrices<'_> {
 
     /// Row degrees of S and of T.
     pub fn degrees(&self) -> (Vec<u32>, Vec<u32>) {
-        rayon::join(|| bits::row_degrees(self.s_bits, self.n), || bits::row_degrees(self.t_bits, self.n))
+        let work = 2 * self.s_bits.len();
+        parallel::join(work, || bits::row_degrees(self.s_bits, self.n), || bits::row_degrees(self.t_bits, self.n))
     }
 }
 
