@@ -14,7 +14,7 @@
 //! bounds how much faster any bit-exact kernel can be; [`crate::fast`] is
 //! the mode that drops the draws.
 
-use crate::bitset::ArcBits;
+use crate::bitset::ArcWords;
 use crate::layout::Layout;
 use crate::reservoir;
 use crate::sweep::{keep_all, sweep, Chooser};
@@ -42,7 +42,7 @@ struct ReservoirChooser<'a> {
 impl Chooser for ReservoirChooser<'_> {
     const DRAWS_PER_CANDIDATE: bool = true;
 
-    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]) {
+    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let count = candidates.count();
         if count <= slots.len() {
             keep_all(candidates, self.target_at, slots);

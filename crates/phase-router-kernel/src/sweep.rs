@@ -20,7 +20,7 @@
 //! arc test per target) and then sweeps, so the output never depends on how
 //! the ring was cut or how many threads there are.
 
-use crate::bitset::{ArcBits, RingBitset};
+use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
 use crate::parallel;
 
@@ -32,7 +32,7 @@ pub trait Chooser {
 
     /// Fills `slots` (all -1 on entry, `k` long) for source `row`, whose
     /// candidates are the set bits of `candidates`.
-    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]);
+    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]);
 }
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
@@ -58,12 +58,13 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
         let first = chunk * chunk_len;
         let mut bits = covering_targets(layout, first as u32);
         let mut chooser = new_chooser();
+        let mut candidates = ArcWords::default();
         for ((q, row), slots) in (first..).zip(&rows[first..]).zip(chunk_slots.chunks_mut(k)) {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
             }
-            let candidates = bits.arc(row.arc_start as usize, row.arc_len as usize);
-            chooser.choose(row.source as usize, candidates, slots);
+            candidates.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
+            chooser.choose(row.source as usize, &candidates, slots);
         }
     });
     let copy_rows = 1024;
@@ -104,7 +105,7 @@ fn rows_by_point(layout: &Layout) -> Vec<Row> {
 }
 
 /// Writes every candidate, in visit order, to the front of `slots` (which must be long enough).
-pub fn keep_all(candidates: ArcBits<'_>, target_at: &[u32], slots: &mut [i32]) {
+pub fn keep_all(candidates: &ArcWords, target_at: &[u32], slots: &mut [i32]) {
     let mut slot = 0;
     candidates.for_each(|p| {
         slots[slot] = target_at[p] as i32;
