@@ -69,57 +69,56 @@ pub struct ArcBits<'a> {
     len: usize,
 }
 
-impl<'a> ArcBits<'a> {
-    /// The arc's words in visit order, as (position of the word's bit 0, word
-    /// with the bits outside the arc cleared). A wrapping arc is the tail of
-    /// the ring followed by its head.
-    fn words(self) -> impl Iterator<Item = (usize, u64)> + 'a {
-        let end = self.start + self.len;
-        let ring = self.bits.len;
-        let words: &'a [u64] = &self.bits.words;
-        segment(words, self.start, end.min(ring)).chain(segment(words, 0, end.saturating_sub(ring)))
-    }
-}
-
-/// The words holding bits `lo..hi` of `words`, masked to that range.
-fn segment(words: &[u64], lo: usize, hi: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
-    let first = lo / 64;
-    let last = if hi > lo { hi.div_ceil(64) } else { first };
-    (first..last).map(move |w| {
-        let mut word = words[w];
-        if w == first {
-            word &= !0 << (lo % 64);
-        }
-        if w + 1 == last && hi % 64 != 0 {
-            word &= !(!0 << (hi % 64));
-        }
-        (w * 64, word)
-    })
-}
-
 /// One arc's words copied out in visit order with their running popcounts,
 /// so that a row's candidates are counted once and then found by rank
 /// without counting again. The sweep reuses one for every row.
 #[derive(Debug, Default)]
 pub struct ArcWords {
-    /// The arc's words in visit order, bits outside the arc cleared.
+    /// The arc's words in visit order, bits outside the arc cleared: the
+    /// tail of the ring from the arc's start, then (if it wraps) the head.
     words: Vec<u64>,
-    /// Ring position of bit 0 of each word.
-    base: Vec<u32>,
+    /// Ring position of bit 0 of the first word.
+    first_base: usize,
+    /// Index in `words` of the first word of the ring's head (`words.len()` if none).
+    head_from: usize,
     /// `before[i]`: set bits in `words[..i]`; one entry more than `words`.
     before: Vec<u32>,
 }
 
 impl ArcWords {
-    /// Copies out the words of `arc` (ring positions below 2^32) and counts them.
+    /// Copies out the words of `arc` and counts them.
     pub fn load(&mut self, arc: ArcBits<'_>) {
+        let (ring, end) = (arc.bits.len, arc.start + arc.len);
         self.words.clear();
-        self.base.clear();
-        for (base, word) in arc.words() {
-            self.words.push(word);
-            self.base.push(base as u32);
-        }
+        self.first_base = arc.start / 64 * 64;
+        self.push_segment(&arc.bits.words, arc.start, end.min(ring));
+        self.head_from = self.words.len();
+        self.push_segment(&arc.bits.words, 0, end.saturating_sub(ring));
         running_popcounts(&self.words, &mut self.before);
+    }
+
+    /// Appends the words holding bits `lo..hi` of `words`, masked to that range.
+    fn push_segment(&mut self, words: &[u64], lo: usize, hi: usize) {
+        if hi <= lo {
+            return;
+        }
+        let at = self.words.len();
+        self.words.extend_from_slice(&words[lo / 64..hi.div_ceil(64)]);
+        self.words[at] &= !0 << (lo % 64);
+        if hi % 64 != 0 {
+            let last = self.words.len() - 1;
+            self.words[last] &= !(!0 << (hi % 64));
+        }
+    }
+
+    /// Ring position of bit 0 of `words[w]`.
+    #[inline]
+    fn base(&self, w: usize) -> usize {
+        if w < self.head_from {
+            self.first_base + w * 64
+        } else {
+            (w - self.head_from) * 64
+        }
     }
 
     /// Number of set bits on the arc.
@@ -129,8 +128,9 @@ impl ArcWords {
 
     /// Calls `visit` with the position of every set bit on the arc, in visit order.
     pub fn for_each(&self, mut visit: impl FnMut(usize)) {
-        for (&base, &word) in self.base.iter().zip(&self.words) {
-            for_each_bit(word, |bit| visit(base as usize + bit));
+        for (w, &word) in self.words.iter().enumerate() {
+            let base = self.base(w);
+            for_each_bit(word, |bit| visit(base + bit));
         }
     }
 
@@ -147,7 +147,7 @@ impl ArcWords {
             // SIMD), since a loop that stops at it would mispredict once per rank.
             let w: usize = self.before[1..].iter().map(|&end| (end <= rank) as usize).sum();
             let bit = select_in_word(self.words[w], rank - self.before[w]);
-            found(i, self.base[w] as usize + bit as usize);
+            found(i, self.base(w) + bit as usize);
         }
     }
 }
