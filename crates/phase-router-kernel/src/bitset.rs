@@ -134,7 +134,7 @@ impl ArcWords {
         }
     }
 
-    /// Finds set bits by rank: for the `i`-th entry of `ranks` (ascending,
+    /// Finds set bits by rank: for the `i`-th entry of `ranks` (in any order,
     /// each below [`count`](Self::count)) calls `found(i, position)` with the
     /// position of the arc's set bit number `ranks[i]`, counting from 0 in visit order.
     ///

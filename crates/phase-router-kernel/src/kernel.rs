@@ -25,7 +25,6 @@ pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
         target_at: &layout.target_at,
         seed,
         held: vec![0; k],
-        picks: Vec::with_capacity(k),
     })
 }
 
@@ -35,8 +34,6 @@ struct ReservoirChooser<'a> {
     seed: u64,
     /// Candidate index kept by each slot.
     held: Vec<u32>,
-    /// (candidate index, slot) pairs, sorted by candidate index for selection.
-    picks: Vec<(u32, u32)>,
 }
 
 impl Chooser for ReservoirChooser<'_> {
@@ -49,12 +46,7 @@ impl Chooser for ReservoirChooser<'_> {
             return;
         }
         reservoir::holdings(count as u64, self.seed.wrapping_add(row as u64), &mut self.held);
-        self.picks.clear();
-        self.picks.extend(self.held.iter().zip(0..).map(|(&index, slot)| (index, slot)));
-        self.picks.sort_unstable();
-        let (picks, target_at) = (&self.picks, self.target_at);
-        candidates.select(picks.iter().map(|&(index, _)| index), |i, position| {
-            slots[picks[i].1 as usize] = target_at[position] as i32;
-        });
+        let target_at = self.target_at;
+        candidates.select(self.held.iter().copied(), |slot, position| slots[slot] = target_at[position] as i32);
     }
 }
