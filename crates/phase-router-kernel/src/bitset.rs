@@ -6,6 +6,12 @@
 //! visit order" is the i-th set bit counted from the start of the arc,
 //! wrapping at the end of the ring. Counting and finding them goes a 64-bit
 //! word at a time with popcounts instead of a position at a time.
+//!
+//! The sweep copies each row's arc out once into an [`ArcWords`] with the
+//! running popcount of its words (using POPCNT where the CPU has it), so a
+//! chooser counts the candidates for free and finds the `k` it keeps by rank
+//! without counting again. Finding a rank takes no data-dependent branch: a
+//! random rank would mispredict a loop that stops at it.
 
 /// One bit per position of a ring of `len` positions.
 #[derive(Debug, Clone)]
@@ -138,7 +144,7 @@ impl ArcWords {
     /// each below [`count`](Self::count)) calls `found(i, position)` with the
     /// position of the arc's set bit number `ranks[i]`, counting from 0 in visit order.
     ///
-    /// Neither finding the word nor the bit inside it ([`select_in_word`])
+    /// Neither finding the word nor the bit inside it (`select_in_word`)
     /// takes a data-dependent branch: ranks drawn at random would mispredict them.
     pub fn select(&self, ranks: impl IntoIterator<Item = u32>, mut found: impl FnMut(usize, usize)) {
         for (i, rank) in ranks.into_iter().enumerate() {

@@ -10,9 +10,12 @@
 //! up, by rank in the bitset.
 //!
 //! What is left is mostly those draws: producing the ChaCha8 stream and
-//! rand's accept-or-retry step on each word, work the walk does too. That
-//! bounds how much faster any bit-exact kernel can be; [`crate::fast`] is
-//! the mode that drops the draws.
+//! rand's accept-or-retry step on each word, work the walk does too. The
+//! stream is read straight from ChaCha8's blocks, but each word's outcome
+//! decides which candidate the next word draws for, so the draws form one
+//! serial chain per row (a multiply, a leading-zero count, a shift and a
+//! compare per word). That bounds how much faster any bit-exact kernel can
+//! be; [`crate::fast`] is the mode that drops the draws.
 
 use crate::bitset::ArcWords;
 use crate::layout::Layout;

@@ -11,8 +11,9 @@
 //! is set from the start; an empty arc is never set.
 //!
 //! Row `j`'s candidates are then the set bits inside its S-arc, met from the
-//! start of the arc: exactly the reference's visit order. A [`Chooser`] decides
-//! which of them fill the row's `k` slots.
+//! start of the arc: exactly the reference's visit order. The sweep copies
+//! them out ([`ArcWords`]) and a [`Chooser`] decides which of them fill the
+//! row's `k` slots.
 //!
 //! On a large layout the T-ring is cut into contiguous chunks, one Rayon task
 //! each; a small one is swept in one chunk on the calling thread
