@@ -3,13 +3,16 @@
 //! Cases vary N at k = 16 and k at N = 4096. `kernel`, `walk` and `fast` route
 //! a prebuilt layout; `degrees` is the whole `route_degrees` call (checks,
 //! layout, routing); `popcount` is one pass over both matrices, the floor of
-//! any matrix input. Run: `cargo bench -p phase-router-kernel --bench router`.
+//! any matrix input. `call_overhead` times whole calls at n = 64, k = 4, where
+//! a fixed cost per call (such as waking Rayon's pool) would dominate.
+//! Run: `cargo bench -p phase-router-kernel --bench router`.
 
 mod common;
 
 use common::{Inputs, SEED};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use phase_router_kernel::{fast, hash, kernel, route_degrees, walk, BitMatrices, Mode};
+use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
+use phase_router_kernel::{fast, hash, kernel, phase_route_with, route_degrees, walk, BitMatrices, Mode};
 use std::time::Duration;
 
 const DENSITY: f64 = 0.3;
@@ -80,6 +83,31 @@ fn popcount_pass(c: &mut Criterion) {
     group.finish();
 }
 
+/// Whole entry-point calls on a small batch (n = 64, k = 4), checks and allocations included.
+fn call_overhead(c: &mut Criterion) {
+    let (n, k) = (64, 4);
+    let i = Inputs::strong(n, DENSITY);
+    let (s_bits, t_bits) = i.bits();
+    let matrices = BitMatrices { s_bits: &s_bits, t_bits: &t_bits, n };
+    let perms = Some((&i.perm_s[..], &i.perm_t[..]));
+    let mut group = c.benchmark_group("call_overhead");
+    for mode in [Mode::Reference, Mode::Fast] {
+        group.bench_function(format!("matrices/{mode:?}"), |b| {
+            b.iter(|| phase_route_with(&matrices, k, perms, SEED, mode).unwrap())
+        });
+        group.bench_function(format!("degrees/{mode:?}"), |b| {
+            b.iter(|| route_degrees(&i.s_degree, &i.t_degree, k, &i.perm_s, &i.perm_t, SEED, mode).unwrap())
+        });
+    }
+    let batch = Batch { sources: n, targets: n, source_weights: None, target_capacities: None, k, density: DENSITY, seed: SEED };
+    for strategy in [Strategy::Stride, Strategy::Phase] {
+        group.bench_function(format!("route_batch/{strategy:?}"), |b| b.iter(|| route_batch(&batch, strategy).unwrap()));
+    }
+    group.bench_function("hash_route", |b| b.iter(|| hash::hash_route(n, n, k, SEED)));
+    group.bench_function("popcount", |b| b.iter(|| matrices.degrees()));
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default().sample_size(30).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(2))
 }
@@ -87,6 +115,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = layout_routers, degree_input, degree_input_million, hash_routing, popcount_pass
+    targets = layout_routers, degree_input, degree_input_million, hash_routing, popcount_pass, call_overhead
 }
 criterion_main!(benches);

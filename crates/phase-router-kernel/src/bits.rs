@@ -4,7 +4,7 @@
 //! module's job is to check a matrix and reduce it to its degrees.
 
 use crate::error::InputError;
-use rayon::prelude::*;
+use crate::parallel;
 
 /// Number of `u64` words that hold one row of an `n`-column matrix.
 pub fn words_per_row(n: usize) -> usize {
@@ -42,14 +42,18 @@ pub fn check_matrix(bits: &[u64], n: usize, argument: &'static str) -> Result<()
 /// Popcount of every row of a checked matrix.
 pub fn row_degrees(bits: &[u64], n: usize) -> Vec<u32> {
     let words = words_per_row(n);
-    if n == 0 {
-        return Vec::new();
-    }
-    bits.par_chunks(words)
-        .with_min_len(64)
-        .map(|row| row.iter().map(|w| w.count_ones()).sum())
-        .collect()
+    let mut degrees = vec![0; n];
+    parallel::for_each_chunk(&mut degrees, ROWS_PER_CHUNK, bits.len(), || (), |_, chunk, degrees| {
+        let rows = bits[chunk * ROWS_PER_CHUNK * words..].chunks(words);
+        for (degree, row) in degrees.iter_mut().zip(rows) {
+            *degree = row.iter().map(|w| w.count_ones()).sum();
+        }
+    });
+    degrees
 }
+
+/// Rows of a matrix per task of a parallel pass over it.
+const ROWS_PER_CHUNK: usize = 64;
 
 /// Builds a left-aligned matrix whose row `r` has `ones_per_row[r]` ones.
 ///
@@ -64,11 +68,15 @@ pub fn build_bits(ones_per_row: &[u32], n: usize) -> Result<Vec<u64>, InputError
     check_degrees(ones_per_row, n, "onesPerRow")?;
     let words = words_per_row(n);
     let mut bits = vec![0u64; n * words];
-    bits.par_chunks_mut(words.max(1)).zip(ones_per_row.par_iter()).for_each(|(row, &ones)| {
-        let ones = ones as usize;
-        row[..ones / 64].fill(!0);
-        if ones % 64 != 0 {
-            row[ones / 64] = (1u64 << (ones % 64)) - 1;
+    let (chunk_words, work) = ((ROWS_PER_CHUNK * words).max(1), bits.len());
+    parallel::for_each_chunk(&mut bits, chunk_words, work, || (), |_, chunk, rows| {
+        let ones = &ones_per_row[chunk * ROWS_PER_CHUNK..];
+        for (row, &ones) in rows.chunks_mut(words).zip(ones) {
+            let ones = ones as usize;
+            row[..ones / 64].fill(!0);
+            if ones % 64 != 0 {
+                row[ones / 64] = (1u64 << (ones % 64)) - 1;
+            }
         }
     });
     Ok(bits)

@@ -6,6 +6,12 @@
 //! visit order" is the i-th set bit counted from the start of the arc,
 //! wrapping at the end of the ring. Counting and finding them goes a 64-bit
 //! word at a time with popcounts instead of a position at a time.
+//!
+//! The sweep copies each row's arc out once into an [`ArcWords`] with the
+//! running popcount of its words (using POPCNT where the CPU has it), so a
+//! chooser counts the candidates for free and finds the `k` it keeps by rank
+//! without counting again. Finding a rank takes no data-dependent branch: a
+//! random rank would mispredict a loop that stops at it.
 
 /// One bit per position of a ring of `len` positions.
 #[derive(Debug, Clone)]
@@ -44,6 +50,14 @@ impl RingBitset {
         self.words[position / 64] ^= 1 << (position % 64);
     }
 
+    /// Calls `visit` with every set position, in order, and clears them all.
+    /// Every set position must lie below `end`: only the words up to it are read.
+    pub fn drain(&mut self, end: usize, mut visit: impl FnMut(usize)) {
+        for (w, word) in self.words[..end.div_ceil(64)].iter_mut().enumerate() {
+            for_each_bit(std::mem::take(word), |bit| visit(w * 64 + bit));
+        }
+    }
+
     /// The bits of the cyclic arc `[start, start + len)`, read in ring order from `start`.
     ///
     /// Needs `start < ring length` (or both 0) and `len <= ring length`.
@@ -61,81 +75,174 @@ pub struct ArcBits<'a> {
     len: usize,
 }
 
-impl<'a> ArcBits<'a> {
+/// One arc's words copied out in visit order with their running popcounts,
+/// so that a row's candidates are counted once and then found by rank
+/// without counting again. The sweep reuses one for every row.
+#[derive(Debug, Default)]
+pub struct ArcWords {
+    /// The arc's words in visit order, bits outside the arc cleared: the
+    /// tail of the ring from the arc's start, then (if it wraps) the head.
+    words: Vec<u64>,
+    /// Ring position of bit 0 of the first word.
+    first_base: usize,
+    /// Index in `words` of the first word of the ring's head (`words.len()` if none).
+    head_from: usize,
+    /// `before[i]`: set bits in `words[..i]`; one entry more than `words`.
+    before: Vec<u32>,
+}
+
+impl ArcWords {
+    /// Copies out the words of `arc` and counts them.
+    pub fn load(&mut self, arc: ArcBits<'_>) {
+        let (ring, end) = (arc.bits.len, arc.start + arc.len);
+        self.words.clear();
+        self.first_base = arc.start / 64 * 64;
+        self.push_segment(&arc.bits.words, arc.start, end.min(ring));
+        self.head_from = self.words.len();
+        self.push_segment(&arc.bits.words, 0, end.saturating_sub(ring));
+        running_popcounts(&self.words, &mut self.before);
+    }
+
+    /// Appends the words holding bits `lo..hi` of `words`, masked to that range.
+    fn push_segment(&mut self, words: &[u64], lo: usize, hi: usize) {
+        if hi <= lo {
+            return;
+        }
+        let at = self.words.len();
+        self.words.extend_from_slice(&words[lo / 64..hi.div_ceil(64)]);
+        self.words[at] &= !0 << (lo % 64);
+        if hi % 64 != 0 {
+            let last = self.words.len() - 1;
+            self.words[last] &= !(!0 << (hi % 64));
+        }
+    }
+
+    /// Ring position of bit 0 of `words[w]`.
+    #[inline]
+    fn base(&self, w: usize) -> usize {
+        if w < self.head_from {
+            self.first_base + w * 64
+        } else {
+            (w - self.head_from) * 64
+        }
+    }
+
     /// Number of set bits on the arc.
-    pub fn count(self) -> usize {
-        self.words().map(|(_, word)| word.count_ones() as usize).sum()
+    pub fn count(&self) -> usize {
+        self.before.last().map_or(0, |&total| total as usize)
     }
 
     /// Calls `visit` with the position of every set bit on the arc, in visit order.
-    pub fn for_each(self, mut visit: impl FnMut(usize)) {
-        for (base, mut word) in self.words() {
-            while word != 0 {
-                visit(base + word.trailing_zeros() as usize);
-                word &= word - 1;
-            }
+    pub fn for_each(&self, mut visit: impl FnMut(usize)) {
+        for (w, &word) in self.words.iter().enumerate() {
+            let base = self.base(w);
+            for_each_bit(word, |bit| visit(base + bit));
         }
     }
 
-    /// Finds set bits by rank: for the `i`-th entry of `ranks` (ascending,
+    /// Finds set bits by rank: for the `i`-th entry of `ranks` (in any order,
     /// each below [`count`](Self::count)) calls `found(i, position)` with the
     /// position of the arc's set bit number `ranks[i]`, counting from 0 in visit order.
     ///
-    /// Whole words are skipped by their popcount, so the cost is one pass over
-    /// the arc's words plus a short scan inside the words that hold a rank.
-    pub fn select(self, ranks: impl IntoIterator<Item = u32>, mut found: impl FnMut(usize, usize)) {
-        let mut ranks = ranks.into_iter().map(|r| r as usize).enumerate().peekable();
-        let mut before = 0; // set bits in the words already passed
-        for (base, word) in self.words() {
-            let here = word.count_ones() as usize;
-            while let Some(&(i, rank)) = ranks.peek() {
-                if rank >= before + here {
-                    break;
-                }
-                found(i, base + nth_set_bit(word, rank - before));
-                ranks.next();
-            }
-            if ranks.peek().is_none() {
-                return;
-            }
-            before += here;
+    /// Neither finding the word nor the bit inside it (`select_in_word`)
+    /// takes a data-dependent branch: ranks drawn at random would mispredict them.
+    pub fn select(&self, ranks: impl IntoIterator<Item = u32>, mut found: impl FnMut(usize, usize)) {
+        for (i, rank) in ranks.into_iter().enumerate() {
+            // The word holding the bit is the number of words whose running
+            // count ends at or below `rank`: counted without a branch (and in
+            // SIMD), since a loop that stops at it would mispredict once per rank.
+            let w: usize = self.before[1..].iter().map(|&end| (end <= rank) as usize).sum();
+            let bit = select_in_word(self.words[w], rank - self.before[w]);
+            found(i, self.base(w) + bit as usize);
         }
-    }
-
-    /// The arc's words in visit order, as (position of the word's bit 0, word
-    /// with the bits outside the arc cleared). A wrapping arc is the tail of
-    /// the ring followed by its head.
-    fn words(self) -> impl Iterator<Item = (usize, u64)> + 'a {
-        let end = self.start + self.len;
-        let ring = self.bits.len;
-        let words: &'a [u64] = &self.bits.words;
-        segment(words, self.start, end.min(ring)).chain(segment(words, 0, end.saturating_sub(ring)))
     }
 }
 
-/// The words holding bits `lo..hi` of `words`, masked to that range.
-fn segment(words: &[u64], lo: usize, hi: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
-    let first = lo / 64;
-    let last = if hi > lo { hi.div_ceil(64) } else { first };
-    (first..last).map(move |w| {
-        let mut word = words[w];
-        if w == first {
-            word &= !0 << (lo % 64);
-        }
-        if w + 1 == last && hi % 64 != 0 {
-            word &= !(!0 << (hi % 64));
-        }
-        (w * 64, word)
-    })
+/// Calls `visit` with the index of every set bit of `word`, lowest first.
+#[inline]
+fn for_each_bit(mut word: u64, mut visit: impl FnMut(usize)) {
+    while word != 0 {
+        visit(word.trailing_zeros() as usize);
+        word &= word - 1; // drop the lowest set bit
+    }
+}
+
+/// Fills `before` with the running popcounts of `words`: `before[i]` counts
+/// the set bits of `words[..i]`, for `i` in `0..=words.len()`.
+///
+/// Generic x86-64 has no popcount instruction, and the portable sequence
+/// costs about ten instructions per word: where the CPU has POPCNT, the same
+/// loop is compiled a second time with it. Both give the same counts.
+fn running_popcounts(words: &[u64], before: &mut Vec<u32>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the CPU was just found to support POPCNT.
+        return unsafe { running_popcounts_popcnt(words, before) };
+    }
+    running_popcounts_portable(words, before)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+unsafe fn running_popcounts_popcnt(words: &[u64], before: &mut Vec<u32>) {
+    running_popcounts_portable(words, before)
+}
+
+#[inline(always)]
+fn running_popcounts_portable(words: &[u64], before: &mut Vec<u32>) {
+    before.clear();
+    let mut total = 0;
+    before.push(total);
+    for word in words {
+        total += word.count_ones();
+        before.push(total);
+    }
 }
 
 /// Index of the set bit number `rank` (from 0, lowest first) of `word`; `rank < popcount(word)`.
+///
+/// Broadword, with no loop over the word's bits: the popcount of every byte,
+/// summed into running counts by one multiplication, says which byte holds
+/// the bit, and a table finds it inside that byte.
 #[inline]
-fn nth_set_bit(mut word: u64, rank: usize) -> usize {
-    for _ in 0..rank {
-        word &= word - 1; // drop the lowest set bit
+fn select_in_word(word: u64, rank: u32) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101; // 1 in every byte
+    const HIGHS: u64 = 0x8080_8080_8080_8080; // the high bit of every byte
+    // The popcount of each byte (the classic pairs, nibbles, bytes sums) ...
+    let pairs = word - ((word >> 1) & 0x5555_5555_5555_5555);
+    let nibbles = (pairs & 0x3333_3333_3333_3333) + ((pairs >> 2) & 0x3333_3333_3333_3333);
+    let bytes = (nibbles + (nibbles >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+    // ... and byte i of `through` counts the set bits of bytes 0..=i (at most 64).
+    let through = bytes.wrapping_mul(ONES);
+    // In each byte, 128 + rank - through keeps its high bit exactly when
+    // through <= rank, without borrowing from the next byte: those bytes come
+    // before the one that holds the bit, so counting them gives its index.
+    let passed = (((rank as u64 * ONES) | HIGHS) - through) & HIGHS;
+    let shift = ((passed >> 7).wrapping_mul(ONES) >> 56) * 8;
+    // Set bits in the bytes passed: byte i of `through << 8` counts bytes 0..i.
+    let skipped = ((through << 8) >> shift) as u32 & 0xff;
+    let byte = (word >> shift) as u8;
+    shift as u32 + SELECT_IN_BYTE[(rank - skipped) as usize][byte as usize] as u32
+}
+
+/// `SELECT_IN_BYTE[r][b]`: index of the set bit number `r` of byte `b` (8 where `b` has no such bit).
+static SELECT_IN_BYTE: [[u8; 256]; 8] = select_in_byte_table();
+
+const fn select_in_byte_table() -> [[u8; 256]; 8] {
+    let mut table = [[8u8; 256]; 8];
+    let mut byte = 0;
+    while byte < 256 {
+        let (mut bit, mut rank) = (0, 0);
+        while bit < 8 {
+            if byte >> bit & 1 == 1 {
+                table[rank][byte] = bit as u8;
+                rank += 1;
+            }
+            bit += 1;
+        }
+        byte += 1;
     }
-    word.trailing_zeros() as usize
+    table
 }
 
 #[cfg(test)]
@@ -150,7 +257,7 @@ mod tests {
 
     fn listed(arc: ArcBits) -> Vec<usize> {
         let mut positions = Vec::new();
-        arc.for_each(|p| positions.push(p));
+        loaded(arc).for_each(|p| positions.push(p));
         positions
     }
 
@@ -159,10 +266,17 @@ mod tests {
         let bits = bitset(150, &[0, 5, 63, 64, 100, 127, 128, 149]);
         let arc = bits.arc(100, 120); // 100..150 then 0..70
         assert_eq!(listed(arc), vec![100, 127, 128, 149, 0, 5, 63, 64]);
-        assert_eq!(arc.count(), 8);
+        assert_eq!(loaded(arc).count(), 8);
+        assert_eq!(loaded(bits.arc(64, 0)).count(), 0);
         assert_eq!(listed(bits.arc(5, 59)), vec![5, 63]); // 5..64: 63 is in, 64 is not
         assert_eq!(listed(bits.arc(64, 0)), vec![]);
         assert_eq!(listed(bits.arc(149, 150)), vec![149, 0, 5, 63, 64, 100, 127, 128]);
+    }
+
+    fn loaded(arc: ArcBits) -> ArcWords {
+        let mut words = ArcWords::default();
+        words.load(arc);
+        words
     }
 
     #[test]
@@ -173,10 +287,34 @@ mod tests {
             let all = listed(bits.arc(start, len));
             let ranks: Vec<u32> = (0..all.len() as u32).filter(|r| r % 3 != 1).collect();
             let mut found = Vec::new();
-            bits.arc(start, len).select(ranks.iter().copied(), |i, p| found.push((i, p)));
+            let words = loaded(bits.arc(start, len));
+            assert_eq!(words.count(), all.len());
+            words.select(ranks.iter().copied(), |i, p| found.push((i, p)));
             let expected: Vec<(usize, usize)> = ranks.iter().enumerate().map(|(i, &r)| (i, all[r as usize])).collect();
             assert_eq!(found, expected, "arc {start}+{len}");
         }
+    }
+
+    #[test]
+    fn select_in_word_finds_every_rank() {
+        let words = [1, u64::MAX, 0x8000_0000_0000_0001, 0xf0f0_0000_ff00_0101, 0x5555_5555_5555_5555, 1 << 63];
+        let many = (0..1000u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        for word in words.into_iter().chain(many) {
+            let mut bits = Vec::new();
+            for_each_bit(word, |bit| bits.push(bit as u32));
+            for (rank, &bit) in bits.iter().enumerate() {
+                assert_eq!(select_in_word(word, rank as u32), bit, "{word:#x} rank {rank}");
+            }
+        }
+    }
+
+    #[test]
+    fn drain_visits_in_order_and_clears() {
+        let mut bits = bitset(200, &[3, 64, 70, 130]);
+        let mut drained = Vec::new();
+        bits.drain(131, |p| drained.push(p));
+        assert_eq!(drained, vec![3, 64, 70, 130]);
+        assert!((0..200).all(|p| !bits.contains(p)));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! fixed: the same on every platform and thread count, frozen by the
 //! vectors in `tests/golden-fast/`.
 
-use crate::bitset::{ArcBits, RingBitset};
+use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
 use crate::stream::{key, RowStream};
 use crate::sweep::{keep_all, sweep, Chooser};
@@ -38,7 +38,7 @@ struct FloydChooser<'a> {
 }
 
 impl Chooser for FloydChooser<'_> {
-    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]) {
+    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let count = candidates.count();
         let k = slots.len();
         if count <= k {
@@ -55,10 +55,10 @@ impl Chooser for FloydChooser<'_> {
             self.taken.set(rank);
         }
         // Reading the drawn ranks back from the bitset sorts them for free;
-        // ascending ranks select the kept candidates in visit order.
+        // ascending ranks select the kept candidates in visit order. Draining
+        // the bitset clears it for the next row.
         self.ranks.clear();
-        self.taken.arc(0, count).for_each(|rank| self.ranks.push(rank as u32));
-        self.ranks.iter().for_each(|&r| self.taken.clear(r as usize));
+        self.taken.drain(count, |rank| self.ranks.push(rank as u32));
         let target_at = self.target_at;
         candidates.select(self.ranks.iter().copied(), |i, position| slots[i] = target_at[position] as i32);
     }

@@ -10,11 +10,14 @@
 //! up, by rank in the bitset.
 //!
 //! What is left is mostly those draws: producing the ChaCha8 stream and
-//! rand's accept-or-retry step on each word, work the walk does too. That
-//! bounds how much faster any bit-exact kernel can be; [`crate::fast`] is
-//! the mode that drops the draws.
+//! rand's accept-or-retry step on each word, work the walk does too. The
+//! stream is read straight from ChaCha8's blocks, but each word's outcome
+//! decides which candidate the next word draws for, so the draws form one
+//! serial chain per row (a multiply, a leading-zero count, a shift and a
+//! compare per word). That bounds how much faster any bit-exact kernel can
+//! be; [`crate::fast`] is the mode that drops the draws.
 
-use crate::bitset::ArcBits;
+use crate::bitset::ArcWords;
 use crate::layout::Layout;
 use crate::reservoir;
 use crate::sweep::{keep_all, sweep, Chooser};
@@ -25,7 +28,6 @@ pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
         target_at: &layout.target_at,
         seed,
         held: vec![0; k],
-        picks: Vec::with_capacity(k),
     })
 }
 
@@ -35,24 +37,19 @@ struct ReservoirChooser<'a> {
     seed: u64,
     /// Candidate index kept by each slot.
     held: Vec<u32>,
-    /// (candidate index, slot) pairs, sorted by candidate index for selection.
-    picks: Vec<(u32, u32)>,
 }
 
 impl Chooser for ReservoirChooser<'_> {
-    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]) {
+    const DRAWS_PER_CANDIDATE: bool = true;
+
+    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let count = candidates.count();
         if count <= slots.len() {
             keep_all(candidates, self.target_at, slots);
             return;
         }
         reservoir::holdings(count as u64, self.seed.wrapping_add(row as u64), &mut self.held);
-        self.picks.clear();
-        self.picks.extend(self.held.iter().zip(0..).map(|(&index, slot)| (index, slot)));
-        self.picks.sort_unstable();
-        let (picks, target_at) = (&self.picks, self.target_at);
-        candidates.select(picks.iter().map(|&(index, _)| index), |i, position| {
-            slots[picks[i].1 as usize] = target_at[position] as i32;
-        });
+        let target_at = self.target_at;
+        candidates.select(self.held.iter().copied(), |slot, position| slots[slot] = target_at[position] as i32);
     }
 }

@@ -4,6 +4,8 @@
 //! targets (experts, shards, workers) so that each target's expected load
 //! follows its capacity. Deterministic from a seed, coordination-free, and
 //! parallel over rows with Rayon; output never depends on the thread count.
+//! Small calls stay on the calling thread ([`parallel`]): waking Rayon's
+//! pool would cost many times their work.
 //!
 //! The reference mode is bit-exact with the Rust crate `phase_router_rs` 0.1.0.
 //!
@@ -31,12 +33,14 @@
 //!    depends on `j` only through its S-arc and its T-point. Visiting rows in
 //!    T-ring order while a bitset over S-ring positions tracks which targets
 //!    cover the current T-point turns each row's candidates into the set bits
-//!    of its S-arc, counted and found a 64-bit word at a time.
+//!    of its S-arc. Each row's arc is copied out once with running popcounts
+//!    ([`bitset::ArcWords`]), then candidates are found by rank without
+//!    data-dependent branches (a broadword select inside the word).
 //! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
 //!    draws depend only on how many candidates a row has, so they are replayed
 //!    from the count ([`reservoir::holdings`]) and only the `k` kept candidates
 //!    are looked up, by rank. Bit-exact with the walk; the draws are most of
-//!    its remaining work.
+//!    its remaining work, read straight from ChaCha8's blocks.
 //! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
 //!    of a long row's candidates are drawn by Floyd's algorithm from a
 //!    counter-based generator, `k` draws per row instead of one per candidate.
@@ -54,6 +58,14 @@
 //!
 //! The `_into` forms write into caller-owned output of `sources * k` slots.
 //! [`capacity`] and [`hash`] hold the benchmark's helpers.
+//!
+//! ## Portability
+//!
+//! The release binary targets generic x86-64 and aarch64. Two hot loops are
+//! compiled a second time for instructions that generic x86-64 lacks, picked
+//! at run time when the CPU has them: POPCNT for counting an arc's words
+//! ([`bitset`]) and LZCNT/BMI2 for the reference draws ([`reservoir`]).
+//! Results are the same either way.
 //!
 //! ## Batches and strategies
 //!
@@ -88,6 +100,7 @@ pub mod fast;
 pub mod hash;
 pub mod kernel;
 pub mod layout;
+pub mod parallel;
 pub mod perm;
 pub mod reservoir;
 pub mod ring;
@@ -123,7 +136,8 @@ impl BitMatrices<'_> {
 
     /// Row degrees of S and of T.
     pub fn degrees(&self) -> (Vec<u32>, Vec<u32>) {
-        rayon::join(|| bits::row_degrees(self.s_bits, self.n), || bits::row_degrees(self.t_bits, self.n))
+        let work = 2 * self.s_bits.len();
+        parallel::join(work, || bits::row_degrees(self.s_bits, self.n), || bits::row_degrees(self.t_bits, self.n))
     }
 }
 

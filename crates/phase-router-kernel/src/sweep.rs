@@ -11,22 +11,29 @@
 //! is set from the start; an empty arc is never set.
 //!
 //! Row `j`'s candidates are then the set bits inside its S-arc, met from the
-//! start of the arc: exactly the reference's visit order. A [`Chooser`] decides
-//! which of them fill the row's `k` slots.
+//! start of the arc: exactly the reference's visit order. The sweep copies
+//! them out ([`ArcWords`]) and a [`Chooser`] decides which of them fill the
+//! row's `k` slots.
 //!
-//! The T-ring is cut into contiguous chunks, one Rayon task each. A chunk
-//! builds its starting bitset from scratch (one arc test per target) and then
-//! sweeps, so the output never depends on how many threads there are.
+//! On a large layout the T-ring is cut into contiguous chunks, one Rayon task
+//! each; a small one is swept in one chunk on the calling thread
+//! ([`crate::parallel`]). A chunk builds its starting bitset from scratch (one
+//! arc test per target) and then sweeps, so the output never depends on how
+//! the ring was cut or how many threads there are.
 
-use crate::bitset::{ArcBits, RingBitset};
+use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
-use rayon::prelude::*;
+use crate::parallel;
 
 /// Picks the slots of one row from its candidates.
 pub trait Chooser {
+    /// Whether the chooser makes a draw per candidate (the reference's
+    /// reservoir), so that a row's work grows with its arc, not just with `k`.
+    const DRAWS_PER_CANDIDATE: bool = false;
+
     /// Fills `slots` (all -1 on entry, `k` long) for source `row`, whose
     /// candidates are the set bits of `candidates`.
-    fn choose(&mut self, row: usize, candidates: ArcBits<'_>, slots: &mut [i32]);
+    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]);
 }
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
@@ -38,30 +45,46 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
     if m == 0 {
         return;
     }
-    // Two independent O(sources + targets) passes: one on each of two threads.
-    let (rows, flips) = rayon::join(|| rows_by_point(layout), || Flips::new(layout));
-    // Two chunks per thread: enough to even out a busy core, few enough that
-    // the O(targets) rebuild at the start of each chunk stays small.
-    let chunk_len = m.div_ceil(2 * rayon::current_num_threads()).max(1);
+    // Two independent O(sources + targets) passes.
+    let setup = m + layout.targets();
+    let (rows, flips) = parallel::join(setup, || rows_by_point(layout), || Flips::new(layout));
+    let work = sweep_work::<C>(layout, k);
+    // Each chunk starts with an O(targets) rebuild of its bitset: one chunk on
+    // the calling thread, two per thread on the pool.
+    let chunk_len = parallel::chunk_len(m, work);
 
     // Rows are produced in T-ring order, then copied to their place.
     let mut by_point = vec![-1; m * k];
-    by_point.par_chunks_mut(chunk_len * k).enumerate().for_each(|(chunk, chunk_slots)| {
+    parallel::for_each_chunk(&mut by_point, chunk_len * k, work, || (), |_, chunk, chunk_slots| {
         let first = chunk * chunk_len;
         let mut bits = covering_targets(layout, first as u32);
         let mut chooser = new_chooser();
+        let mut candidates = ArcWords::default();
         for ((q, row), slots) in (first..).zip(&rows[first..]).zip(chunk_slots.chunks_mut(k)) {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
             }
-            let candidates = bits.arc(row.arc_start as usize, row.arc_len as usize);
-            chooser.choose(row.source as usize, candidates, slots);
+            candidates.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
+            chooser.choose(row.source as usize, &candidates, slots);
         }
     });
-    out.par_chunks_mut(k)
-        .zip(layout.perm_t.par_iter())
-        .with_min_len(1024)
-        .for_each(|(row, &q)| row.copy_from_slice(&by_point[q as usize * k..][..k]));
+    let copy_rows = 1024;
+    parallel::for_each_chunk(out, copy_rows * k, m * k, || (), |_, chunk, rows| {
+        let points = &layout.perm_t[chunk * copy_rows..];
+        for (row, &q) in rows.chunks_mut(k).zip(points) {
+            row.copy_from_slice(&by_point[q as usize * k..][..k]);
+        }
+    });
+}
+
+/// Steps of the sweep, roughly: every row counts the words of its S-arc (at
+/// most the whole ring) and fills `k` slots; a chooser that draws per
+/// candidate may also draw once per position of every arc.
+fn sweep_work<C: Chooser>(layout: &Layout, k: usize) -> usize {
+    let ring_words = layout.s.len.div_ceil(64);
+    let rows = layout.sources().saturating_mul(ring_words + k);
+    let draws = if C::DRAWS_PER_CANDIDATE { layout.s.degree.iter().map(|&d| d as usize).sum() } else { 0 };
+    rows.saturating_add(draws)
 }
 
 /// A source as the sweep meets it: which one, and its S-arc.
@@ -83,7 +106,7 @@ fn rows_by_point(layout: &Layout) -> Vec<Row> {
 }
 
 /// Writes every candidate, in visit order, to the front of `slots` (which must be long enough).
-pub fn keep_all(candidates: ArcBits<'_>, target_at: &[u32], slots: &mut [i32]) {
+pub fn keep_all(candidates: &ArcWords, target_at: &[u32], slots: &mut [i32]) {
     let mut slot = 0;
     candidates.for_each(|p| {
         slots[slot] = target_at[p] as i32;

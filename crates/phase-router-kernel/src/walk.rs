@@ -6,12 +6,14 @@
 
 use crate::layout::Layout;
 use crate::reservoir::Reservoir;
-use rayon::prelude::*;
+use crate::parallel;
 
 /// Routes every source into `out` (`sources * k` slots) by walking its S-arc.
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
     out.fill(-1);
-    out.par_chunks_mut(k).enumerate().for_each(|(j, slots)| walk_row(layout, j, seed, slots));
+    // Every row tests each position of its S-arc: the sum of the S-degrees.
+    let work = layout.s.degree.iter().map(|&d| d as usize).sum::<usize>();
+    parallel::for_each_chunk(out, k, work, || (), |_, j, slots| walk_row(layout, j, seed, slots));
 }
 
 fn walk_row(layout: &Layout, j: usize, seed: u64, slots: &mut [i32]) {

@@ -1,16 +1,20 @@
 //! `hash`: `k` distinct targets per source, uniformly at random, ignoring capacity.
 
 use crate::stream::{key, RowStream};
-use rayon::prelude::*;
+use crate::parallel;
 
 /// Fills each row of `out` (`k` slots, all -1) with `min(k, targets)` distinct
 /// targets drawn uniformly by Floyd's algorithm from the row's own stream.
 pub fn route(targets: usize, k: usize, seed: u64, out: &mut [i32]) {
     let key = key(seed);
     let picks = k.min(targets);
-    out.par_chunks_mut(k).enumerate().for_each_init(
+    let work = out.len() + targets;
+    parallel::for_each_chunk(
+        out,
+        k,
+        work,
         || vec![false; targets],
-        |taken, (row, slots)| {
+        |taken, row, slots| {
             // Floyd: for each `top` in targets-picks..targets, draw `r` in
             // 0..=top and keep `r`, or `top` itself when `r` is already kept.
             let mut stream = RowStream::new(key, row as u64);

@@ -17,7 +17,7 @@
 //! at most its cap.
 
 use crate::stream::{key, RowStream};
-use rayon::prelude::*;
+use crate::parallel;
 
 /// Fills each of the `m` rows of `out` (`k` slots, all -1) with
 /// `min(k, targets of positive capacity)` distinct targets.
@@ -31,7 +31,9 @@ pub fn route(capacities: &[f64], k: usize, seed: u64, out: &mut [i32]) {
     let ends = interval_ends(&capacity_shares(capacities, picks), m);
     let step = coprime_step(m as u64);
     let offset = RowStream::new(key(seed), 0).below(m as u64);
-    out.par_chunks_mut(k).enumerate().for_each(|(j, slots)| {
+    // Each slot is a binary search over the targets: count it as a few steps.
+    let work = out.len().saturating_mul(4);
+    parallel::for_each_chunk(out, k, work, || (), |_, j, slots| {
         let phase = ((step as u128 * j as u128 + offset as u128) % m as u128) as u64;
         for (i, slot) in slots[..picks].iter_mut().enumerate() {
             let point = phase + (i * m) as u64;

@@ -7,13 +7,15 @@
 //! (Efraimidis-Spirakis), the same as weighted rendezvous hashing.
 
 use crate::stream::{key, RowStream};
-use rayon::prelude::*;
+use crate::parallel;
 
 /// Fills each row of `out` (`k` slots, all -1) with up to `k` distinct targets
 /// of positive capacity, smallest key first.
 pub fn route(capacities: &[f64], k: usize, seed: u64, out: &mut [i32]) {
     let key = key(seed);
-    out.par_chunks_mut(k).enumerate().for_each_init(Vec::new, |keys: &mut Vec<(f64, u32)>, (row, slots)| {
+    // Every row draws a key for every target.
+    let work = (out.len() / k).saturating_mul(capacities.len());
+    parallel::for_each_chunk(out, k, work, Vec::new, |keys: &mut Vec<(f64, u32)>, row, slots| {
         let mut stream = RowStream::new(key, row as u64);
         keys.clear();
         for (target, &capacity) in capacities.iter().enumerate() {

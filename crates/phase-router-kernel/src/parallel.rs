@@ -1,0 +1,105 @@
+//! Loops that go to Rayon's pool only when they are big enough to pay for it.
+//!
+//! Handing work to Rayon from a thread outside its pool (a Node call, a CLI)
+//! queues a job, wakes a sleeping worker and blocks the caller until the job
+//! is done: tens of microseconds, many times the whole routing of a small
+//! batch (n = 64). So every parallel loop of the crate goes through here
+//! with a rough estimate of its work, and runs on the calling thread when
+//! that estimate is below [`POOL_WORK`].
+//!
+//! Every loop here is row-independent: a chunk's output depends only on its
+//! own rows, never on how the rows were cut into chunks or which thread ran
+//! them. The output is therefore the same on either path, and the same at
+//! any thread count.
+
+use rayon::prelude::*;
+
+/// Work, in steps, from which a loop is worth sending to the pool.
+///
+/// A step is one elementary operation of a loop: a 64-bit word counted, a
+/// random draw, a slot written, each a few nanoseconds. A call from outside
+/// the pool pays 15-50 µs to wake it (measured on two cores at n = 64); with
+/// two threads a loop saves at most half its time, so it needs about twice
+/// that much work to gain: some tens of thousands of steps.
+pub const POOL_WORK: usize = 1 << 15;
+
+/// Whether a loop of `work` steps goes to the pool.
+fn on_pool(work: usize) -> bool {
+    work >= POOL_WORK && rayon::current_num_threads() > 1
+}
+
+/// Runs `a` and `b`, side by side on the pool when `work` (both together) is large.
+pub fn join<A, B, RA, RB>(work: usize, a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    if on_pool(work) {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
+/// How many of `len` items go in one chunk of a loop of `work` steps that
+/// pays a fixed cost per chunk: all of them on the calling thread, otherwise
+/// enough for two chunks per pool thread (so that a busy core is evened out
+/// without paying the per-chunk cost many times).
+pub fn chunk_len(len: usize, work: usize) -> usize {
+    let chunks = if on_pool(work) { 2 * rayon::current_num_threads() } else { 1 };
+    len.div_ceil(chunks).max(1)
+}
+
+/// Calls `body(scratch, index, chunk)` for every `chunk_len`-long chunk of
+/// `items`, numbered from 0: on the pool when `work` is large, otherwise in
+/// order on the calling thread. `scratch` comes from `new_scratch`, made once
+/// per thread-local run of chunks, for buffers a chunk may reuse.
+pub fn for_each_chunk<T, S>(
+    items: &mut [T],
+    chunk_len: usize,
+    work: usize,
+    new_scratch: impl Fn() -> S + Send + Sync,
+    body: impl Fn(&mut S, usize, &mut [T]) + Send + Sync,
+) where
+    T: Send,
+{
+    if on_pool(work) {
+        items
+            .par_chunks_mut(chunk_len)
+            .enumerate()
+            .for_each_init(new_scratch, |scratch, (index, chunk)| body(scratch, index, chunk));
+    } else {
+        let mut scratch = new_scratch();
+        items.chunks_mut(chunk_len).enumerate().for_each(|(index, chunk)| body(&mut scratch, index, chunk));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn squares(work: usize) -> Vec<usize> {
+        let mut items = vec![0; 1000];
+        let per_chunk = chunk_len(items.len(), work);
+        for_each_chunk(&mut items, per_chunk, work, || (), |_, index, chunk| {
+            for (i, item) in chunk.iter_mut().enumerate() {
+                let at = index * per_chunk + i;
+                *item = at * at;
+            }
+        });
+        items
+    }
+
+    #[test]
+    fn both_paths_give_the_same_output() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let (small, large) = pool.install(|| (squares(1), squares(POOL_WORK)));
+        assert_eq!(small, (0..1000).map(|i| i * i).collect::<Vec<_>>());
+        assert_eq!(small, large);
+        assert_eq!(pool.install(|| chunk_len(1000, POOL_WORK)), 167);
+        assert_eq!(chunk_len(1000, 1), 1000);
+        assert_eq!(join(1, || 1, || 2), (1, 2));
+    }
+}
