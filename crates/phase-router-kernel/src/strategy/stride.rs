@@ -28,18 +28,60 @@ pub fn route(capacities: &[f64], k: usize, seed: u64, out: &mut [i32]) {
     if picks == 0 {
         return;
     }
-    let ends = interval_ends(&capacity_shares(capacities, picks), m);
-    let step = coprime_step(m as u64);
-    let offset = RowStream::new(key(seed), 0).below(m as u64);
-    // Each slot is a binary search over the targets: count it as a few steps.
+    let line = LineIndex::new(interval_ends(&capacity_shares(capacities, picks), m));
+    let m = m as u64;
+    let step = coprime_step(m);
+    let offset = RowStream::new(key(seed), 0).below(m);
+    // Each slot is a table lookup and a short scan: count it as a few steps.
     let work = out.len().saturating_mul(4);
     parallel::for_each_chunk(out, k, work, || (), |_, j, slots| {
-        let phase = ((step as u128 * j as u128 + offset as u128) % m as u128) as u64;
+        // m <= 2^31 (the output cap), so step * j fits in 64 bits.
+        let phase = (step * j as u64 + offset) % m;
         for (i, slot) in slots[..picks].iter_mut().enumerate() {
-            let point = phase + (i * m) as u64;
-            *slot = ends.partition_point(|&end| end <= point) as i32;
+            *slot = line.target_at(phase + i as u64 * m) as i32;
         }
     });
+}
+
+/// The targets' intervals on the capacity line, indexed for constant-time lookup.
+///
+/// A binary search per slot costs a dozen unpredictable branches. Instead the
+/// line is cut into buckets of `2^shift` units, about two per target, and each
+/// bucket remembers the first target whose interval ends past the bucket's
+/// start; from there a lookup scans forward past at most a few targets.
+struct LineIndex {
+    /// Where each target's interval ends (exclusive), non-decreasing.
+    ends: Vec<u64>,
+    /// First target whose interval ends past the start of each bucket.
+    first: Vec<u32>,
+    shift: u32,
+}
+
+impl LineIndex {
+    fn new(ends: Vec<u64>) -> Self {
+        let total = ends.last().copied().unwrap_or(0);
+        let buckets_wanted = 2 * ends.len().max(1) as u64;
+        let shift = (total / buckets_wanted).max(1).ilog2();
+        let mut first = Vec::with_capacity((total >> shift) as usize + 1);
+        let mut target = 0;
+        for bucket in 0..=(total >> shift) {
+            while target < ends.len() && ends[target] <= bucket << shift {
+                target += 1;
+            }
+            first.push(target as u32);
+        }
+        LineIndex { ends, first, shift }
+    }
+
+    /// The target whose interval holds `point`, which must lie before the line's end.
+    #[inline]
+    fn target_at(&self, point: u64) -> usize {
+        let mut target = self.first[(point >> self.shift) as usize] as usize;
+        while self.ends[target] <= point {
+            target += 1;
+        }
+        target
+    }
 }
 
 /// Each target's expected slots per source: proportional to capacity, at
@@ -73,8 +115,14 @@ fn interval_ends(shares: &[f64], m: usize) -> Vec<u64> {
     let mut units: Vec<u64> = exact.iter().map(|e| (e.floor() as u64).min(m as u64)).collect();
     let short = total.saturating_sub(units.iter().sum());
     let mut by_remainder: Vec<usize> = (0..shares.len()).filter(|&c| units[c] < m as u64 && shares[c] > 0.0).collect();
-    by_remainder.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
-    for &c in by_remainder.iter().take(short as usize) {
+    let short = (short as usize).min(by_remainder.len());
+    if short > 0 {
+        // Largest remainder first, ties to the lower index: a total order, so
+        // the `short` targets it puts in front do not depend on the algorithm.
+        let remainder = |c: usize| exact[c] - exact[c].floor();
+        by_remainder.select_nth_unstable_by(short - 1, |&a, &b| remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b)));
+    }
+    for &c in &by_remainder[..short] {
         units[c] += 1;
     }
     units
@@ -125,6 +173,16 @@ mod tests {
         out.iter().for_each(|&t| loads[t as usize] += 1);
         assert_eq!(loads, [5, 3, 3, 1]);
         assert!(out.chunks(2).all(|row| row[0] != row[1]));
+    }
+
+    #[test]
+    fn line_index_finds_the_interval_of_every_point() {
+        // Zero-length intervals (targets 0, 3 and 5) must never be returned.
+        let ends = vec![0, 3, 4, 4, 10, 10, 16];
+        let line = LineIndex::new(ends.clone());
+        for point in 0..16 {
+            assert_eq!(line.target_at(point), ends.partition_point(|&end| end <= point), "point {point}");
+        }
     }
 
     #[test]
