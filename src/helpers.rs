@@ -2,7 +2,7 @@
 
 use crate::args::{count, finite, input_error, seed};
 use crate::limits::{at_most, reserve, MAX_MATRIX_N, MAX_ROWS};
-use crate::output::{int32, Routes};
+use crate::output::{int32, routes_array, Routes};
 use crate::routing::output_fits;
 use napi::bindgen_prelude::{
     BigInt, BigUint64Array, Float64Array, Float64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice,
@@ -11,7 +11,7 @@ use napi::Env;
 use napi_derive::napi;
 use phase_router_kernel::capacity::{self, Profile};
 use phase_router_kernel::strategy::{self, Batch, Strategy};
-use phase_router_kernel::{build_bits as build_bit_matrix, hash};
+use phase_router_kernel::{build_bits as build_bit_matrix, check_shape, hash};
 
 /// A left-aligned bit matrix whose row `r` has `onesPerRow[r]` ones.
 #[napi(catch_unwind)]
@@ -25,8 +25,8 @@ pub fn build_bits(env: Env, ones_per_row: Uint32ArraySlice, n: f64) -> napi::Res
 /// named strategy (`route` in the public API).
 #[napi(catch_unwind, ts_return_type = "Int32Array")]
 #[allow(clippy::too_many_arguments)]
-pub fn route_batch(
-    env: Env,
+pub fn route_batch<'env>(
+    env: &'env Env,
     sources: f64,
     targets: f64,
     source_weights: Option<Float64ArraySlice>,
@@ -35,13 +35,13 @@ pub fn route_batch(
     density: f64,
     seed: BigInt,
     strategy: String,
-) -> napi::Result<Routes> {
-    let (sources, targets) = (count(&env, sources, "sources", 1)?, count(&env, targets, "targets", 1)?);
-    at_most(&env, sources, MAX_ROWS, "sources", "number of rows")?;
-    at_most(&env, targets, MAX_ROWS, "targets", "number of targets")?;
-    let (k, seed) = (count(&env, k, "k", 1)?, self::seed(&env, &seed)?);
-    output_fits(&env, sources, k)?;
-    let strategy: Strategy = strategy.parse().map_err(|e| input_error(&env, e))?;
+) -> napi::Result<Int32ArraySlice<'env>> {
+    let (sources, targets) = (count(env, sources, "sources", 1)?, count(env, targets, "targets", 1)?);
+    at_most(env, sources, MAX_ROWS, "sources", "number of rows")?;
+    at_most(env, targets, MAX_ROWS, "targets", "number of targets")?;
+    let (k, seed) = (count(env, k, "k", 1)?, self::seed(env, &seed)?);
+    check_shape(sources, k).map_err(|e| input_error(env, e))?;
+    let strategy: Strategy = strategy.parse().map_err(|e| input_error(env, e))?;
     let batch = Batch {
         sources,
         targets,
@@ -51,7 +51,10 @@ pub fn route_batch(
         density,
         seed,
     };
-    int32(&env, strategy::route_batch(&batch, strategy).map_err(|e| input_error(&env, e))?)
+    let mut routes = routes_array(env, None, sources * k, &[])?;
+    let written = unsafe { routes.as_mut() };
+    strategy::route_batch_into(&batch, strategy, written).map_err(|e| input_error(env, e))?;
+    Ok(routes)
 }
 
 /// `k` independent uniform picks in `0..n` for each of `n` rows.

@@ -67,7 +67,7 @@ fn new_int32_array(env: &Env, len: usize) -> napi::Result<Int32ArraySlice<'_>> {
     unsafe { Int32ArraySlice::from_napi_value(raw, array) }
 }
 
-/// Results of helpers that compute into a `Vec` (the strategies, hashing,
+/// Results of helpers that compute into a `Vec` (hashing and
 /// loads): copied into V8's heap when small, for the reason above; past
 /// `COPY_LIMIT_BYTES` the copy's transient doubling of memory costs more than
 /// it saves (such calls are too slow to sit in tight loops), so big results

@@ -13,7 +13,7 @@ pub use stride::capacity_shares;
 use crate::capacity::{check_weights, degrees_from_weights};
 use crate::error::InputError;
 use crate::layout::Layout;
-use crate::{check_shape, perm, route_layout};
+use crate::{check_shape, perm, route_layout_into, Mode};
 use std::str::FromStr;
 
 /// How sources pick their targets.
@@ -94,8 +94,23 @@ fn check_length(weights: Option<&[f64]>, expected: usize, argument: &'static str
 /// Routes a batch: `sources * k` target indices, row-major, -1 for empty slots.
 pub fn route_batch(batch: &Batch, strategy: Strategy) -> Result<Vec<i32>, InputError> {
     batch.check()?;
+    let mut out = vec![-1; batch.sources * batch.k];
+    route_batch_into(batch, strategy, &mut out)?;
+    Ok(out)
+}
+
+/// [`route_batch`] into caller-owned `out` of `sources * k` slots, every one
+/// of which is written. Nothing is written when the batch is refused.
+pub fn route_batch_into(batch: &Batch, strategy: Strategy, out: &mut [i32]) -> Result<(), InputError> {
+    batch.check()?;
+    if out.len() != batch.sources * batch.k {
+        let expected = batch.sources * batch.k;
+        return Err(InputError::new("out", format!("length {} does not match sources * k = {expected}", out.len())));
+    }
     if strategy == Strategy::Phase {
-        return route_phase(batch);
+        let layout = phase_layout(batch)?;
+        route_layout_into(&layout, batch.k, batch.seed, Mode::Reference, out);
+        return Ok(());
     }
     let equal;
     let capacities = match batch.target_capacities {
@@ -105,21 +120,22 @@ pub fn route_batch(batch: &Batch, strategy: Strategy) -> Result<Vec<i32>, InputE
             &equal
         }
     };
-    let mut out = vec![-1; batch.sources * batch.k];
+    // These strategies write only the slots they fill.
+    out.fill(-1);
     match strategy {
-        Strategy::Hash => distinct::route(batch.targets, batch.k, batch.seed, &mut out),
-        Strategy::Weighted => weighted::route(capacities, batch.k, batch.seed, &mut out),
-        Strategy::Stride => stride::route(capacities, batch.k, batch.seed, &mut out),
+        Strategy::Hash => distinct::route(batch.targets, batch.k, batch.seed, out),
+        Strategy::Weighted => weighted::route(capacities, batch.k, batch.seed, out),
+        Strategy::Stride => stride::route(capacities, batch.k, batch.seed, out),
         Strategy::Phase => unreachable!("routed above"),
     }
-    Ok(out)
+    Ok(())
 }
 
-/// The phase router on a rectangular batch: the S-ring has one position per
-/// target and the T-ring one per source; each side's degrees are sized
-/// against the ring they live on. With `m = n` this is `phaseRouterAuto` on
-/// the matching left-aligned matrices.
-fn route_phase(batch: &Batch) -> Result<Vec<i32>, InputError> {
+/// The phase router's layout for a rectangular batch: the S-ring has one
+/// position per target and the T-ring one per source; each side's degrees
+/// are sized against the ring they live on. With `m = n` routing it is
+/// `phaseRouterAuto` on the matching left-aligned matrices.
+fn phase_layout<'a>(batch: &Batch) -> Result<Layout<'a>, InputError> {
     let (m, n) = (batch.sources, batch.targets);
     let degrees = |weights: Option<&[f64]>, count: usize, ring: usize, argument| match weights {
         Some(w) => degrees_from_weights(w, ring, batch.density, argument),
@@ -128,6 +144,5 @@ fn route_phase(batch: &Batch) -> Result<Vec<i32>, InputError> {
     let s_degree = degrees(batch.source_weights, m, n, "sourceWeights")?;
     let t_degree = degrees(batch.target_capacities, n, m, "targetCapacities")?;
     let (perm_s, perm_t) = perm::auto_permutations(n, m, batch.seed);
-    let layout = Layout::new_unchecked(s_degree, t_degree, &perm_s, perm_t.into());
-    Ok(route_layout(&layout, batch.k, batch.seed))
+    Ok(Layout::new_unchecked(s_degree, t_degree, &perm_s, perm_t.into()))
 }
