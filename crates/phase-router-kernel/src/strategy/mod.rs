@@ -93,7 +93,8 @@ fn check_length(weights: Option<&[f64]>, expected: usize, argument: &'static str
 
 /// Routes a batch: `sources * k` target indices, row-major, -1 for empty slots.
 pub fn route_batch(batch: &Batch, strategy: Strategy) -> Result<Vec<i32>, InputError> {
-    batch.check()?;
+    // Only the output size before allocating; route_batch_into checks the rest.
+    check_shape(batch.sources, batch.k)?;
     let mut out = vec![-1; batch.sources * batch.k];
     route_batch_into(batch, strategy, &mut out)?;
     Ok(out)
