@@ -38,7 +38,7 @@
 //!    data-dependent branches (a broadword select inside the word).
 //! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
 //!    draws depend only on how many candidates a row has, so they are replayed
-//!    from the count ([`reservoir::holdings`]) and only the `k` kept candidates
+//!    from the count ([`reservoir::Holdings`]) and only the `k` kept candidates
 //!    are looked up, by rank. Bit-exact with the walk; the draws are most of
 //!    its remaining work, read straight from ChaCha8's blocks.
 //! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
@@ -105,7 +105,7 @@ pub mod perm;
 pub mod reservoir;
 pub mod ring;
 pub mod strategy;
-pub(crate) mod stream;
+pub mod stream;
 pub mod sweep;
 pub mod walk;
 

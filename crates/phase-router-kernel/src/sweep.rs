@@ -13,7 +13,8 @@
 //! Row `j`'s candidates are then the set bits inside its S-arc, met from the
 //! start of the arc: exactly the reference's visit order. The sweep copies
 //! them out ([`ArcWords`]) and a [`Chooser`] decides which of them fill the
-//! row's `k` slots.
+//! row's `k` slots. Rows are handed over two at a time, so that a chooser
+//! whose work is a serial chain per row can run two chains side by side.
 //!
 //! On a large layout the T-ring is cut into contiguous chunks, one Rayon task
 //! each; a small one is swept in one chunk on the calling thread
@@ -34,6 +35,19 @@ pub trait Chooser {
     /// Fills `slots` (all -1 on entry, `k` long) for source `row`, whose
     /// candidates are the set bits of `candidates`.
     fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]);
+
+    /// [`choose`](Self::choose) for two rows met one after the other.
+    fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
+        self.choose(first.row, first.candidates, first.slots);
+        self.choose(second.row, second.candidates, second.slots);
+    }
+}
+
+/// What [`Chooser::choose`] gets for one row.
+pub struct RowToFill<'a> {
+    pub row: usize,
+    pub candidates: &'a ArcWords,
+    pub slots: &'a mut [i32],
 }
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
@@ -59,13 +73,27 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
         let first = chunk * chunk_len;
         let mut bits = covering_targets(layout, first as u32);
         let mut chooser = new_chooser();
-        let mut candidates = ArcWords::default();
-        for ((q, row), slots) in (first..).zip(&rows[first..]).zip(chunk_slots.chunks_mut(k)) {
+        let (mut candidates, mut next_candidates) = (ArcWords::default(), ArcWords::default());
+        // Moves the bitset to point `q` and copies out the candidates of the row there.
+        let mut load = |q: usize, into: &mut ArcWords| {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
             }
-            candidates.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
-            chooser.choose(row.source as usize, &candidates, slots);
+            into.load(bits.arc(rows[q].arc_start as usize, rows[q].arc_len as usize));
+            rows[q].source as usize
+        };
+        for (q, slots) in (first..).step_by(2).zip(chunk_slots.chunks_mut(2 * k)) {
+            let row = load(q, &mut candidates);
+            if slots.len() == k {
+                chooser.choose(row, &candidates, slots); // the chunk's last row has no partner
+                continue;
+            }
+            let next_row = load(q + 1, &mut next_candidates);
+            let (slots, next_slots) = slots.split_at_mut(k);
+            chooser.choose_two(
+                RowToFill { row, candidates: &candidates, slots },
+                RowToFill { row: next_row, candidates: &next_candidates, slots: next_slots },
+            );
         }
     });
     let copy_rows = 1024;
