@@ -87,8 +87,12 @@ pub struct ArcWords {
     first_base: usize,
     /// Index in `words` of the first word of the ring's head (`words.len()` if none).
     head_from: usize,
-    /// `before[i]`: set bits in `words[..i]`; one entry more than `words`.
+    /// `before[i]`: set bits in `words[..i]`, for `i` in `0..=words.len()`,
+    /// then `u32::MAX` up to a multiple of [`SEARCH_LANES`] past the first
+    /// entry, so that finding a rank's word reads whole vectors.
     before: Vec<u32>,
+    /// Set bits on the arc.
+    count: usize,
 }
 
 impl ArcWords {
@@ -101,6 +105,9 @@ impl ArcWords {
         self.head_from = self.words.len();
         self.push_segment(&arc.bits.words, 0, end.saturating_sub(ring));
         running_popcounts(&self.words, &mut self.before);
+        self.count = self.before[self.words.len()] as usize;
+        let padded = 1 + self.words.len().next_multiple_of(SEARCH_LANES);
+        self.before.resize(padded, u32::MAX);
     }
 
     /// Appends the words holding bits `lo..hi` of `words`, masked to that range.
@@ -129,7 +136,7 @@ impl ArcWords {
 
     /// Number of set bits on the arc.
     pub fn count(&self) -> usize {
-        self.before.last().map_or(0, |&total| total as usize)
+        self.count
     }
 
     /// Calls `visit` with the position of every set bit on the arc, in visit order.
@@ -144,19 +151,47 @@ impl ArcWords {
     /// each below [`count`](Self::count)) calls `found(i, position)` with the
     /// position of the arc's set bit number `ranks[i]`, counting from 0 in visit order.
     ///
-    /// Neither finding the word nor the bit inside it (`select_in_word`)
-    /// takes a data-dependent branch: ranks drawn at random would mispredict them.
-    pub fn select(&self, ranks: impl IntoIterator<Item = u32>, mut found: impl FnMut(usize, usize)) {
-        for (i, rank) in ranks.into_iter().enumerate() {
+    /// Neither finding the word nor the bit inside it takes a data-dependent
+    /// branch: ranks drawn at random would mispredict them. Where the CPU has
+    /// AVX2 and BMI2 (detected at run time) the same loop is compiled with
+    /// them: the word is found with wider compares and the bit with one PDEP.
+    pub fn select(&self, ranks: &[u32], found: impl FnMut(usize, usize)) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("bmi2") {
+            // SAFETY: the CPU was just found to support both.
+            return unsafe { self.select_avx2_bmi2(ranks, found) };
+        }
+        self.select_with(ranks, found, select_in_word)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi2")]
+    unsafe fn select_avx2_bmi2(&self, ranks: &[u32], found: impl FnMut(usize, usize)) {
+        // SAFETY: BMI2 is enabled here.
+        self.select_with(ranks, found, |word, rank| unsafe { select_in_word_pdep(word, rank) })
+    }
+
+    #[inline(always)]
+    fn select_with(&self, ranks: &[u32], mut found: impl FnMut(usize, usize), in_word: impl Fn(u64, u32) -> u32) {
+        for (i, &rank) in ranks.iter().enumerate() {
             // The word holding the bit is the number of words whose running
             // count ends at or below `rank`: counted without a branch (and in
             // SIMD), since a loop that stops at it would mispredict once per rank.
-            let w: usize = self.before[1..].iter().map(|&end| (end <= rank) as usize).sum();
-            let bit = select_in_word(self.words[w], rank - self.before[w]);
+            let mut passed = [0u32; SEARCH_LANES];
+            for ends in self.before[1..].chunks_exact(SEARCH_LANES) {
+                for (passed, &end) in passed.iter_mut().zip(ends) {
+                    *passed += (end <= rank) as u32;
+                }
+            }
+            let w = passed.iter().sum::<u32>() as usize;
+            let bit = in_word(self.words[w], rank - self.before[w]);
             found(i, self.base(w) + bit as usize);
         }
     }
 }
+
+/// Running counts compared with a rank at once: eight `u32`s, one AVX2 vector.
+const SEARCH_LANES: usize = 8;
 
 /// Calls `visit` with the index of every set bit of `word`, lowest first.
 #[inline]
@@ -225,6 +260,16 @@ fn select_in_word(word: u64, rank: u32) -> u32 {
     shift as u32 + SELECT_IN_BYTE[(rank - skipped) as usize][byte as usize] as u32
 }
 
+/// [`select_in_word`] in two instructions: PDEP deposits the single bit
+/// `1 << rank` onto the `rank`-th set bit of `word`, whose index is then its
+/// trailing-zero count.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "bmi2")]
+#[inline]
+unsafe fn select_in_word_pdep(word: u64, rank: u32) -> u32 {
+    std::arch::x86_64::_pdep_u64(1 << rank, word).trailing_zeros()
+}
+
 /// `SELECT_IN_BYTE[r][b]`: index of the set bit number `r` of byte `b` (8 where `b` has no such bit).
 static SELECT_IN_BYTE: [[u8; 256]; 8] = select_in_byte_table();
 
@@ -289,7 +334,7 @@ mod tests {
             let mut found = Vec::new();
             let words = loaded(bits.arc(start, len));
             assert_eq!(words.count(), all.len());
-            words.select(ranks.iter().copied(), |i, p| found.push((i, p)));
+            words.select(&ranks, |i, p| found.push((i, p)));
             let expected: Vec<(usize, usize)> = ranks.iter().enumerate().map(|(i, &r)| (i, all[r as usize])).collect();
             assert_eq!(found, expected, "arc {start}+{len}");
         }

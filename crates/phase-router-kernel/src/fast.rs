@@ -14,7 +14,7 @@
 use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
 use crate::stream::{key, RowStream};
-use crate::sweep::{keep_all, sweep, Chooser};
+use crate::sweep::{keep_all, sweep, Chooser, RowToFill};
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`) in fast mode.
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
@@ -22,44 +22,76 @@ pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
     sweep(layout, k, out, || FloydChooser {
         target_at: &layout.target_at,
         key,
-        taken: RingBitset::new(layout.s.len),
-        ranks: Vec::with_capacity(k),
+        taken: [RingBitset::new(layout.s.len), RingBitset::new(layout.s.len)],
+        ranks: [Vec::with_capacity(k), Vec::with_capacity(k)],
     })
 }
 
-/// Floyd's sampling of `k` distinct candidate ranks.
+/// Floyd's sampling of `k` distinct candidate ranks, for one row or two side by side.
 struct FloydChooser<'a> {
     target_at: &'a [u32],
     key: u64,
-    /// Ranks drawn so far in this row, over `0..count` (cleared again before the next row).
-    taken: RingBitset,
-    /// The drawn ranks in ascending order.
-    ranks: Vec<u32>,
+    /// Per row being drawn: the ranks drawn so far, over `0..count` (cleared
+    /// again before the next row).
+    taken: [RingBitset; 2],
+    /// Per row being drawn: the drawn ranks in ascending order.
+    ranks: [Vec<u32>; 2],
 }
 
 impl Chooser for FloydChooser<'_> {
     fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let count = candidates.count();
-        let k = slots.len();
-        if count <= k {
+        if count <= slots.len() {
             keep_all(candidates, self.target_at, slots);
             return;
         }
+        self.draw([row], [count], slots.len());
+        self.place(0, candidates, slots);
+    }
+
+    fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
+        let (k, counts) = (first.slots.len(), [first.candidates.count(), second.candidates.count()]);
+        if counts.iter().any(|&count| count <= k) {
+            self.choose(first.row, first.candidates, first.slots);
+            self.choose(second.row, second.candidates, second.slots);
+            return;
+        }
+        self.draw([first.row, second.row], counts, k);
+        self.place(0, first.candidates, first.slots);
+        self.place(1, second.candidates, second.slots);
+    }
+}
+
+impl FloydChooser<'_> {
+    /// Draws `k` ranks out of `counts[i]` (each above `k`) for `rows[i]`, into
+    /// `ranks[i]`: the rows' draws run side by side, since each row's draws
+    /// form a chain through its `taken` bitset.
+    fn draw<const ROWS: usize>(&mut self, rows: [usize; ROWS], counts: [usize; ROWS], k: usize) {
+        let mut streams = rows.map(|row| RowStream::new(self.key, row as u64));
         // Floyd: for each `top` in count-k..count, draw `r` in 0..=top and keep
         // `r`, or `top` itself when `r` is already kept. Every k-subset of
         // 0..count comes out with the same probability.
-        let mut stream = RowStream::new(self.key, row as u64);
-        for top in (count - k) as u64..count as u64 {
-            let r = stream.below(top + 1) as usize;
-            let rank = if self.taken.contains(r) { top as usize } else { r };
-            self.taken.set(rank);
+        for step in 0..k {
+            for i in 0..ROWS {
+                let top = counts[i] - k + step;
+                let r = streams[i].below(top as u64 + 1) as usize;
+                let rank = if self.taken[i].contains(r) { top } else { r };
+                self.taken[i].set(rank);
+            }
         }
         // Reading the drawn ranks back from the bitset sorts them for free;
-        // ascending ranks select the kept candidates in visit order. Draining
-        // the bitset clears it for the next row.
-        self.ranks.clear();
-        self.taken.drain(count, |rank| self.ranks.push(rank as u32));
+        // draining it clears it for the next row.
+        for i in 0..ROWS {
+            let ranks = &mut self.ranks[i];
+            ranks.clear();
+            self.taken[i].drain(counts[i], |rank| ranks.push(rank as u32));
+        }
+    }
+
+    /// Fills `slots` with the candidates at the ranks drawn for row `i`:
+    /// ascending ranks put them in visit order.
+    fn place(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let target_at = self.target_at;
-        candidates.select(self.ranks.iter().copied(), |i, position| slots[i] = target_at[position] as i32);
+        candidates.select(&self.ranks[i], |slot, position| slots[slot] = target_at[position] as i32);
     }
 }

@@ -75,5 +75,5 @@ impl ReservoirChooser<'_> {
 
 /// Fills `slots` with the candidates of the indices in `held`.
 fn place(held: &[u32], candidates: &ArcWords, target_at: &[u32], slots: &mut [i32]) {
-    candidates.select(held.iter().copied(), |slot, position| slots[slot] = target_at[position] as i32);
+    candidates.select(held, |slot, position| slots[slot] = target_at[position] as i32);
 }
