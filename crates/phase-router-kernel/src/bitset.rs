@@ -337,6 +337,10 @@ mod tests {
             words.select(&ranks, |i, p| found.push((i, p)));
             let expected: Vec<(usize, usize)> = ranks.iter().enumerate().map(|(i, &r)| (i, all[r as usize])).collect();
             assert_eq!(found, expected, "arc {start}+{len}");
+            // The portable path, whichever one `select` took on this CPU.
+            found.clear();
+            words.select_with(&ranks, |i, p| found.push((i, p)), select_in_word);
+            assert_eq!(found, expected, "arc {start}+{len}, portable");
         }
     }
 

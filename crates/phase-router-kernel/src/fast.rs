@@ -83,8 +83,9 @@ impl FloydChooser<'_> {
         // draining it clears it for the next row.
         for i in 0..ROWS {
             let ranks = &mut self.ranks[i];
-            ranks.clear();
-            self.taken[i].drain(counts[i], |rank| ranks.push(rank as u32));
+            ranks.resize(k, 0);
+            let mut next = ranks.iter_mut();
+            self.taken[i].drain(counts[i], |rank| *next.next().expect("k ranks drawn") = rank as u32);
         }
     }
 
