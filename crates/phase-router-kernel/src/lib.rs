@@ -105,7 +105,7 @@ pub mod perm;
 pub mod reservoir;
 pub mod ring;
 pub mod strategy;
-pub mod stream;
+pub(crate) mod stream;
 pub mod sweep;
 pub mod walk;
 
