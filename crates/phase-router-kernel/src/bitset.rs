@@ -13,6 +13,9 @@
 //! without counting again. Finding a rank takes no data-dependent branch: a
 //! random rank would mispredict a loop that stops at it.
 
+/// Room [`RingBitset::drain_into`] needs past the positions it writes.
+pub const DRAIN_SLACK: usize = 4;
+
 /// One bit per position of a ring of `len` positions.
 #[derive(Debug, Clone)]
 pub struct RingBitset {
@@ -50,12 +53,34 @@ impl RingBitset {
         self.words[position / 64] ^= 1 << (position % 64);
     }
 
-    /// Calls `visit` with every set position, in order, and clears them all.
-    /// Every set position must lie below `end`: only the words up to it are read.
-    pub fn drain(&mut self, end: usize, mut visit: impl FnMut(usize)) {
+    /// Writes every set position, in order, to the front of `positions` and
+    /// clears them all; returns how many there were. Every set position must
+    /// lie below `end`, and `positions` must have room for them and
+    /// [`DRAIN_SLACK`] more.
+    ///
+    /// A word's positions are written without a loop that stops at its last
+    /// set bit, whose length would be a coin flip per word: the first
+    /// [`DRAIN_SLACK`] are always written (past the last one, the surplus is
+    /// overwritten by the next word or left past the end), and only a word
+    /// with more takes a branch.
+    pub fn drain_into(&mut self, end: usize, positions: &mut [u32]) -> usize {
+        let mut found = 0;
         for (w, word) in self.words[..end.div_ceil(64)].iter_mut().enumerate() {
-            for_each_bit(std::mem::take(word), |bit| visit(w * 64 + bit));
+            let mut bits = std::mem::take(word);
+            let ones = bits.count_ones() as usize;
+            for slot in &mut positions[found..found + DRAIN_SLACK] {
+                *slot = (w * 64) as u32 + bits.trailing_zeros();
+                bits &= bits.wrapping_sub(1);
+            }
+            if ones > DRAIN_SLACK {
+                for slot in &mut positions[found + DRAIN_SLACK..found + ones] {
+                    *slot = (w * 64) as u32 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                }
+            }
+            found += ones;
         }
+        found
     }
 
     /// The bits of the cyclic arc `[start, start + len)`, read in ring order from `start`.
@@ -358,13 +383,17 @@ mod tests {
     }
 
     #[test]
-    fn drain_visits_in_order_and_clears() {
-        let mut bits = bitset(200, &[3, 64, 70, 130]);
-        let mut drained = Vec::new();
-        bits.drain(131, |p| drained.push(p));
-        assert_eq!(drained, vec![3, 64, 70, 130]);
-        assert!((0..200).all(|p| !bits.contains(p)));
+    fn drain_lists_in_order_and_clears() {
+        let dense: Vec<usize> = (128..140).chain([190, 199]).collect();
+        for set in [vec![3, 64, 70, 130], vec![], vec![0, 1, 2, 3, 4, 5, 63, 64], dense] {
+            let mut bits = bitset(200, &set);
+            let mut drained = vec![7; set.len() + DRAIN_SLACK];
+            let found = bits.drain_into(200, &mut drained);
+            assert_eq!(&drained[..found], set.iter().map(|&p| p as u32).collect::<Vec<_>>());
+            assert!((0..200).all(|p| !bits.contains(p)));
+        }
     }
+
 
     #[test]
     fn toggle_and_clear_undo_set() {

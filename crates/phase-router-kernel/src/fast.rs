@@ -11,7 +11,7 @@
 //! fixed: the same on every platform and thread count, frozen by the
 //! vectors in `tests/golden-fast/`.
 
-use crate::bitset::{ArcWords, RingBitset};
+use crate::bitset::{ArcWords, RingBitset, DRAIN_SLACK};
 use crate::layout::Layout;
 use crate::stream::{key, RowStream};
 use crate::sweep::{keep_all, sweep, Chooser, RowToFill};
@@ -23,7 +23,7 @@ pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
         target_at: &layout.target_at,
         key,
         taken: [RingBitset::new(layout.s.len), RingBitset::new(layout.s.len)],
-        ranks: [Vec::with_capacity(k), Vec::with_capacity(k)],
+        ranks: [vec![0; k + DRAIN_SLACK], vec![0; k + DRAIN_SLACK]],
     })
 }
 
@@ -82,10 +82,8 @@ impl FloydChooser<'_> {
         // Reading the drawn ranks back from the bitset sorts them for free;
         // draining it clears it for the next row.
         for i in 0..ROWS {
-            let ranks = &mut self.ranks[i];
-            ranks.resize(k, 0);
-            let mut next = ranks.iter_mut();
-            self.taken[i].drain(counts[i], |rank| *next.next().expect("k ranks drawn") = rank as u32);
+            let drawn = self.taken[i].drain_into(counts[i], &mut self.ranks[i]);
+            debug_assert_eq!(drawn, k);
         }
     }
 
@@ -93,6 +91,6 @@ impl FloydChooser<'_> {
     /// ascending ranks put them in visit order.
     fn place(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let target_at = self.target_at;
-        candidates.select(&self.ranks[i], |slot, position| slots[slot] = target_at[position] as i32);
+        candidates.select(&self.ranks[i][..slots.len()], |slot, position| slots[slot] = target_at[position] as i32);
     }
 }
