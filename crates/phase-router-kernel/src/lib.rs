@@ -35,12 +35,15 @@
 //!    cover the current T-point turns each row's candidates into the set bits
 //!    of its S-arc. Each row's arc is copied out once with running popcounts
 //!    ([`bitset::ArcWords`]), then candidates are found by rank without
-//!    data-dependent branches (a broadword select inside the word).
+//!    data-dependent branches (vector compares of the running counts, then
+//!    PDEP or a broadword select inside the word). Rows reach the chooser
+//!    two at a time, so that two rows' serial work can overlap.
 //! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
 //!    draws depend only on how many candidates a row has, so they are replayed
-//!    from the count ([`reservoir::Holdings`]) and only the `k` kept candidates
-//!    are looked up, by rank. Bit-exact with the walk; the draws are most of
-//!    its remaining work, read straight from ChaCha8's blocks.
+//!    from the count ([`reservoir::Holdings`]), two rows side by side, and
+//!    only the `k` kept candidates are looked up, by rank. Bit-exact with the
+//!    walk; the draws are most of its remaining work, read straight from
+//!    ChaCha8's blocks.
 //! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
 //!    of a long row's candidates are drawn by Floyd's algorithm from a
 //!    counter-based generator, `k` draws per row instead of one per candidate.
