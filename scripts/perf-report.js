@@ -275,7 +275,7 @@ async function main() {
     'benches, so single figures move by 10 to 30% between runs; ratios of 2x or',
     `more are what to read. Criterion results dated ${measured}.`,
     '',
-    'Regenerate (about 15 minutes):',
+    'Regenerate (about 20 minutes):',
     '',
     '```sh',
     ...REGENERATE,

@@ -16,18 +16,22 @@ use std::borrow::Cow;
 ///   `[t.offset[c], t.offset[c] + t.degree[c])` and source `j` sits at `perm_t[j]`.
 ///
 /// Target `c` is a candidate of source `j` when each lies on the other's arc.
+///
+/// The fields are private so that a layout always holds what [`Layout::new`]
+/// checked: the sweep writes rows from several threads at once and relies on
+/// `perm_t` being a permutation.
 #[derive(Debug, Clone)]
 pub struct Layout<'a> {
     /// The S-ring: one arc per source, `n` positions.
-    pub s: Ring,
+    pub(crate) s: Ring,
     /// The T-ring: one arc per target, `m` positions.
-    pub t: Ring,
+    pub(crate) t: Ring,
     /// Position of each target on the S-ring.
-    pub perm_s: Vec<u32>,
+    pub(crate) perm_s: Vec<u32>,
     /// Position of each source on the T-ring.
-    pub perm_t: Cow<'a, [u32]>,
+    pub(crate) perm_t: Cow<'a, [u32]>,
     /// Target at each position of the S-ring (the inverse of `perm_s`).
-    pub target_at: Vec<u32>,
+    pub(crate) target_at: Vec<u32>,
 }
 
 impl<'a> Layout<'a> {

@@ -25,6 +25,7 @@
 use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
 use crate::parallel;
+use std::marker::PhantomData;
 
 /// Picks the slots of one row from its candidates.
 pub trait Chooser {
@@ -61,48 +62,83 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
     }
     // Two independent O(sources + targets) passes.
     let setup = m + layout.targets();
-    let (rows, flips) = parallel::join(setup, || rows_by_point(layout), || Flips::new(layout));
+    let (mut rows, flips) = parallel::join(setup, || rows_by_point(layout), || Flips::new(layout));
     let work = sweep_work::<C>(layout, k);
     // Each chunk starts with an O(targets) rebuild of its bitset: one chunk on
     // the calling thread, two per thread on the pool.
     let chunk_len = parallel::chunk_len(m, work);
 
-    // Rows are produced in T-ring order, then copied to their place.
-    let mut by_point = vec![-1; m * k];
-    parallel::for_each_chunk(&mut by_point, chunk_len * k, work, || (), |_, chunk, chunk_slots| {
+    // Rows are produced in T-ring order and written straight to their place.
+    let out = OutRows::new(out, k);
+    parallel::for_each_chunk(&mut rows, chunk_len, work, || (), |_, chunk, rows| {
         let first = chunk * chunk_len;
         let mut bits = covering_targets(layout, first as u32);
         let mut chooser = new_chooser();
         let (mut candidates, mut next_candidates) = (ArcWords::default(), ArcWords::default());
-        // Moves the bitset to point `q` and copies out the candidates of the row there.
+        // Moves the bitset to point `q` and copies out the candidates of the
+        // row there; returns that row's source and its slots, all -1.
         let mut load = |q: usize, into: &mut ArcWords| {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
             }
-            into.load(bits.arc(rows[q].arc_start as usize, rows[q].arc_len as usize));
-            rows[q].source as usize
+            let row = rows[q - first];
+            into.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
+            // SAFETY: each source sits at one T-point and this chunk is the
+            // only one that visits point `q`.
+            let slots = unsafe { out.row(row.source as usize) };
+            slots.fill(-1);
+            (row.source as usize, slots)
         };
-        for (q, slots) in (first..).step_by(2).zip(chunk_slots.chunks_mut(2 * k)) {
-            let row = load(q, &mut candidates);
-            if slots.len() == k {
+        for q in (first..first + rows.len()).step_by(2) {
+            let (row, slots) = load(q, &mut candidates);
+            if q + 1 == first + rows.len() {
                 chooser.choose(row, &candidates, slots); // the chunk's last row has no partner
                 continue;
             }
-            let next_row = load(q + 1, &mut next_candidates);
-            let (slots, next_slots) = slots.split_at_mut(k);
+            let (next_row, next_slots) = load(q + 1, &mut next_candidates);
             chooser.choose_two(
                 RowToFill { row, candidates: &candidates, slots },
                 RowToFill { row: next_row, candidates: &next_candidates, slots: next_slots },
             );
         }
     });
-    let copy_rows = 1024;
-    parallel::for_each_chunk(out, copy_rows * k, m * k, || (), |_, chunk, rows| {
-        let points = &layout.perm_t[chunk * copy_rows..];
-        for (row, &q) in rows.chunks_mut(k).zip(points) {
-            row.copy_from_slice(&by_point[q as usize * k..][..k]);
-        }
-    });
+}
+
+/// The output, handed out a row at a time to the sweep's chunks.
+///
+/// Chunks visit T-ring points, so they fill rows out of order and from
+/// several threads at once. That is sound because `perm_t` is a permutation
+/// (a [`Layout`] cannot be made with anything else): every source sits at
+/// exactly one point, and the chunks cover disjoint runs of points, so no
+/// row is handed out twice. Writing in place spares a second buffer of
+/// `sources * k` slots and a pass copying it over.
+struct OutRows<'a> {
+    start: *mut i32,
+    k: usize,
+    rows: usize,
+    _out: PhantomData<&'a mut [i32]>,
+}
+
+// SAFETY: the rows handed out are disjoint (see above), so threads never share one.
+unsafe impl Send for OutRows<'_> {}
+unsafe impl Sync for OutRows<'_> {}
+
+impl<'a> OutRows<'a> {
+    fn new(out: &'a mut [i32], k: usize) -> Self {
+        OutRows { start: out.as_mut_ptr(), k, rows: out.len() / k, _out: PhantomData }
+    }
+
+    /// The `k` slots of `source`.
+    ///
+    /// # Safety
+    ///
+    /// Each source may be asked for at most once.
+    unsafe fn row(&self, source: usize) -> &'a mut [i32] {
+        assert!(source < self.rows, "source {source} out of range");
+        // SAFETY: in bounds (checked above), and by the caller's promise no
+        // other reference to this row exists.
+        unsafe { std::slice::from_raw_parts_mut(self.start.add(source * self.k), self.k) }
+    }
 }
 
 /// Steps of the sweep, roughly: every row counts the words of its S-arc (at

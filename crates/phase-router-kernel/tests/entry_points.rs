@@ -55,6 +55,23 @@ fn automatic_permutations_are_the_none_case() {
     assert_eq!(out, phase_route_with(&matrices, 3, None, 5, Mode::Fast).unwrap());
 }
 
+/// The sweep writes each row in place, from several threads on a large call:
+/// every slot of a caller's dirty buffer must come out as on a fresh one.
+#[test]
+fn into_variants_overwrite_every_slot_of_a_dirty_buffer_on_many_threads() {
+    let (m, n, k) = (1500, 500, 24); // enough work for the pool in both modes
+    let p = Problem::random(&mut ChaCha8Rng::seed_from_u64(21), m, n);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    for mode in [Mode::Reference, Mode::Fast] {
+        let fresh = route_degrees(&p.s_degree, &p.t_degree, k, &p.perm_s, &p.perm_t, 9, mode).unwrap();
+        assert!(fresh.contains(&-1) && fresh.iter().any(|&c| c >= 0), "the case needs short and filled rows");
+        let mut dirty = vec![77; m * k];
+        pool.install(|| route_degrees_into(&p.s_degree, &p.t_degree, k, &p.perm_s, &p.perm_t, 9, mode, &mut dirty))
+            .unwrap();
+        assert_eq!(dirty, fresh, "{mode:?}");
+    }
+}
+
 #[test]
 fn into_variants_fill_caller_output_and_check_its_length() {
     let p = Problem::random(&mut ChaCha8Rng::seed_from_u64(8), 40, 40);
