@@ -68,7 +68,12 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
     // the calling thread, two per thread on the pool.
     let chunk_len = parallel::chunk_len(m, work);
 
-    // Rows are produced in T-ring order and written straight to their place.
+    // Rows are produced in T-ring order and written straight to their place,
+    // all -1 beforehand: a sequential fill is cheap, while filling each row
+    // as the sweep meets it, in random order, misses the cache once per row
+    // (at a million rows, most of them with no candidate at all).
+    let fill_rows = 1 << 14;
+    parallel::for_each_chunk(out, fill_rows * k, m * k, || (), |_, _, rows| rows.fill(-1));
     let out = OutRows::new(out, k);
     parallel::for_each_chunk(&mut rows, chunk_len, work, || (), |_, chunk, rows| {
         let first = chunk * chunk_len;
@@ -76,7 +81,7 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
         let mut chooser = new_chooser();
         let (mut candidates, mut next_candidates) = (ArcWords::default(), ArcWords::default());
         // Moves the bitset to point `q` and copies out the candidates of the
-        // row there; returns that row's source and its slots, all -1.
+        // row there; returns that row's source and its slots.
         let mut load = |q: usize, into: &mut ArcWords| {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
@@ -86,7 +91,6 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
             // SAFETY: each source sits at one T-point and this chunk is the
             // only one that visits point `q`.
             let slots = unsafe { out.row(row.source as usize) };
-            slots.fill(-1);
             (row.source as usize, slots)
         };
         for q in (first..first + rows.len()).step_by(2) {
