@@ -51,11 +51,6 @@ impl Chooser for FloydChooser<'_> {
 
     fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
         let (k, counts) = (first.slots.len(), [first.candidates.count(), second.candidates.count()]);
-        if counts.iter().any(|&count| count <= k) {
-            self.choose(first.row, first.candidates, first.slots);
-            self.choose(second.row, second.candidates, second.slots);
-            return;
-        }
         self.draw([first.row, second.row], counts, k);
         self.place(0, first.candidates, first.slots);
         self.place(1, second.candidates, second.slots);

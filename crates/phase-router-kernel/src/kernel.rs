@@ -54,11 +54,6 @@ impl Chooser for ReservoirChooser<'_> {
 
     fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
         let counts = [first.candidates.count(), second.candidates.count()];
-        if counts.iter().any(|&count| count <= first.slots.len()) {
-            self.choose(first.row, first.candidates, first.slots);
-            self.choose(second.row, second.candidates, second.slots);
-            return;
-        }
         let seeds = [self.row_seed(first.row), self.row_seed(second.row)];
         let (held, second_held) = self.holdings.two(counts.map(|count| count as u64), seeds);
         place(held, first.candidates, self.target_at, first.slots);

@@ -37,7 +37,8 @@ pub trait Chooser {
     /// candidates are the set bits of `candidates`.
     fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]);
 
-    /// [`choose`](Self::choose) for two rows met one after the other.
+    /// [`choose`](Self::choose) for two rows met one after the other, each
+    /// with more candidates than slots (shorter rows go to `choose`).
     fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
         self.choose(first.row, first.candidates, first.slots);
         self.choose(second.row, second.candidates, second.slots);
@@ -100,6 +101,11 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
                 continue;
             }
             let (next_row, next_slots) = load(q + 1, &mut next_candidates);
+            if candidates.count() <= k || next_candidates.count() <= k {
+                chooser.choose(row, &candidates, slots);
+                chooser.choose(next_row, &next_candidates, next_slots);
+                continue;
+            }
             chooser.choose_two(
                 RowToFill { row, candidates: &candidates, slots },
                 RowToFill { row: next_row, candidates: &next_candidates, slots: next_slots },
