@@ -100,7 +100,7 @@ impl<'a> Input<'a> {
     pub fn loose_permutation(&mut self, len: usize, n: usize) -> Vec<u32> {
         let mut perm = self.permutation(n);
         perm.resize(len, 0);
-        if len > 0 && self.byte() % 2 == 0 {
+        if len > 0 && self.byte().is_multiple_of(2) {
             let at = self.below(len);
             perm[at] = match self.byte() % 3 {
                 0 => n as u32 + self.byte() as u32, // out of range
@@ -114,7 +114,7 @@ impl<'a> Input<'a> {
     /// `len` raw words: mostly dense noise, sometimes sparse.
     pub fn words(&mut self, len: usize) -> Vec<u64> {
         self.rekey();
-        let sparse = self.byte() % 2 == 0;
+        let sparse = self.byte().is_multiple_of(2);
         (0..len)
             .map(|_| if sparse { self.next_bulk() & self.next_bulk() & self.next_bulk() } else { self.next_bulk() })
             .collect()
@@ -126,7 +126,7 @@ impl<'a> Input<'a> {
     }
 
     pub fn raw_or_tame_float(&mut self) -> f64 {
-        if self.byte() % 2 == 0 {
+        if self.byte().is_multiple_of(2) {
             self.raw_float()
         } else {
             self.below(400) as f64 / 100.0
@@ -145,7 +145,7 @@ impl<'a> Input<'a> {
 
     /// Up to 8 bytes as a (lossy) string, so profile names can be hit.
     pub fn short_string(&mut self) -> String {
-        if self.byte() % 2 == 0 {
+        if self.byte().is_multiple_of(2) {
             return ["uniform", "mild", "strong", "extreme"][self.byte() as usize % 4].to_owned();
         }
         let len = self.byte() as usize % 8;

@@ -75,9 +75,9 @@ fn valid_bit_call(input: &mut Input) {
 /// the walk's candidates in visit order (fast); a broken one must be named.
 fn degree_call(input: &mut Input) {
     let m = 1 + input.below(MAX_N);
-    let n = if input.byte() % 2 == 0 { m } else { 1 + input.below(MAX_N) };
+    let n = if input.byte().is_multiple_of(2) { m } else { 1 + input.below(MAX_N) };
     let k = 1 + input.below(40);
-    let broken = input.byte() % 4 == 0;
+    let broken = input.byte().is_multiple_of(4);
     let mut s_degree = input.degrees(n);
     s_degree.resize(m, (n / 2) as u32);
     let mut t_degree = input.degrees(m);
@@ -145,7 +145,7 @@ fn arbitrary_bit_call(input: &mut Input) {
 /// tame weights, density and lengths.
 fn weights_call(input: &mut Input) {
     let sources = 1 + input.below(MAX_N);
-    let targets = if input.byte() % 2 == 0 { sources } else { 1 + input.below(MAX_N) };
+    let targets = if input.byte().is_multiple_of(2) { sources } else { 1 + input.below(MAX_N) };
     let k = 1 + input.below(20);
     let strategy = [Strategy::Phase, Strategy::Hash, Strategy::Weighted, Strategy::Stride][input.byte() as usize % 4];
     let weights = |input: &mut Input, len: usize| match input.byte() % 4 {
@@ -158,7 +158,7 @@ fn weights_call(input: &mut Input) {
     };
     let source_weights = weights(input, sources);
     let target_capacities = weights(input, targets);
-    let density = if input.byte() % 4 == 0 { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
+    let density = if input.byte().is_multiple_of(4) { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
     let seed = input.seed();
     let batch = Batch {
         sources,
@@ -195,7 +195,7 @@ fn weights_call(input: &mut Input) {
 /// Hard caps, enforcement, loads, survival and profiles.
 fn capacity_calls(input: &mut Input) {
     let targets = 1 + input.below(MAX_N);
-    let capacities = if input.byte() % 3 == 0 { input.raw_floats(targets) } else { input.tame_floats(targets) };
+    let capacities = if input.byte().is_multiple_of(3) { input.raw_floats(targets) } else { input.tame_floats(targets) };
     let (tokens, k, headroom) = (input.below(1000), input.below(20), input.raw_or_tame_float());
     match capacity::hard_caps(&capacities, tokens, k, headroom) {
         Ok(caps) => {

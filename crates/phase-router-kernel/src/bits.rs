@@ -74,7 +74,7 @@ pub fn build_bits(ones_per_row: &[u32], n: usize) -> Result<Vec<u64>, InputError
         for (row, &ones) in rows.chunks_mut(words).zip(ones) {
             let ones = ones as usize;
             row[..ones / 64].fill(!0);
-            if ones % 64 != 0 {
+            if !ones.is_multiple_of(64) {
                 row[ones / 64] = (1u64 << (ones % 64)) - 1;
             }
         }

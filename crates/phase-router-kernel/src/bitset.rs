@@ -13,20 +13,19 @@
 //! without counting again. Finding a rank takes no data-dependent branch: a
 //! random rank would mispredict a loop that stops at it.
 
-/// Room [`RingBitset::drain_into`] needs past the positions it writes.
-pub const DRAIN_SLACK: usize = 4;
-
 /// One bit per position of a ring of `len` positions.
 #[derive(Debug, Clone)]
 pub struct RingBitset {
     words: Vec<u64>,
     len: usize,
+    /// Scratch for [`places_then_clear`](Self::places_then_clear): running popcounts of `words`.
+    before: Vec<u32>,
 }
 
 impl RingBitset {
     /// A bitset with every bit clear.
     pub fn new(len: usize) -> Self {
-        RingBitset { words: vec![0; len.div_ceil(64)], len }
+        RingBitset { words: vec![0; len.div_ceil(64)], len, before: Vec::new() }
     }
 
     /// Whether the bit at `position` is set.
@@ -53,34 +52,36 @@ impl RingBitset {
         self.words[position / 64] ^= 1 << (position % 64);
     }
 
-    /// Writes every set position, in order, to the front of `positions` and
-    /// clears them all; returns how many there were. Every set position must
-    /// lie below `end`, and `positions` must have room for them and
-    /// [`DRAIN_SLACK`] more.
+    /// For each of `positions` (each set, each below `end`), how many set
+    /// positions lie below it: its place in ascending order. Then clears
+    /// every bit below `end`.
     ///
-    /// A word's positions are written without a loop that stops at its last
-    /// set bit, whose length would be a coin flip per word: the first
-    /// [`DRAIN_SLACK`] are always written (past the last one, the surplus is
-    /// overwritten by the next word or left past the end), and only a word
-    /// with more takes a branch.
-    pub fn drain_into(&mut self, end: usize, positions: &mut [u32]) -> usize {
-        let mut found = 0;
-        for (w, word) in self.words[..end.div_ceil(64)].iter_mut().enumerate() {
-            let mut bits = std::mem::take(word);
-            let ones = bits.count_ones() as usize;
-            for slot in &mut positions[found..found + DRAIN_SLACK] {
-                *slot = (w * 64) as u32 + bits.trailing_zeros();
-                bits &= bits.wrapping_sub(1);
-            }
-            if ones > DRAIN_SLACK {
-                for slot in &mut positions[found + DRAIN_SLACK..found + ones] {
-                    *slot = (w * 64) as u32 + bits.trailing_zeros();
-                    bits &= bits - 1;
-                }
-            }
-            found += ones;
+    /// Counting with popcounts takes no data-dependent branch, where listing
+    /// the set bits in order would stop at a random bit of every word.
+    pub fn places_then_clear(&mut self, end: usize, positions: &[u32], places: &mut [u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU was just found to support POPCNT.
+            return unsafe { self.places_then_clear_popcnt(end, positions, places) };
         }
-        found
+        self.places_then_clear_portable(end, positions, places)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn places_then_clear_popcnt(&mut self, end: usize, positions: &[u32], places: &mut [u32]) {
+        self.places_then_clear_portable(end, positions, places)
+    }
+
+    #[inline(always)]
+    fn places_then_clear_portable(&mut self, end: usize, positions: &[u32], places: &mut [u32]) {
+        let words = &mut self.words[..end.div_ceil(64)];
+        running_popcounts(words, &mut self.before);
+        for (place, &position) in places.iter_mut().zip(positions) {
+            let (w, bit) = (position as usize / 64, position % 64);
+            *place = self.before[w] + (words[w] & !(u64::MAX << bit)).count_ones();
+        }
+        words.fill(0);
     }
 
     /// The bits of the cyclic arc `[start, start + len)`, read in ring order from `start`.
@@ -112,9 +113,7 @@ pub struct ArcWords {
     first_base: usize,
     /// Index in `words` of the first word of the ring's head (`words.len()` if none).
     head_from: usize,
-    /// `before[i]`: set bits in `words[..i]`, for `i` in `0..=words.len()`,
-    /// then `u32::MAX` up to a multiple of [`SEARCH_LANES`] past the first
-    /// entry, so that finding a rank's word reads whole vectors.
+    /// `before[i]`: set bits in `words[..i]`, for `i` in `0..=words.len()`.
     before: Vec<u32>,
     /// Set bits on the arc.
     count: usize,
@@ -131,8 +130,6 @@ impl ArcWords {
         self.push_segment(&arc.bits.words, 0, end.saturating_sub(ring));
         running_popcounts(&self.words, &mut self.before);
         self.count = self.before[self.words.len()] as usize;
-        let padded = 1 + self.words.len().next_multiple_of(SEARCH_LANES);
-        self.before.resize(padded, u32::MAX);
     }
 
     /// Appends the words holding bits `lo..hi` of `words`, masked to that range.
@@ -143,7 +140,7 @@ impl ArcWords {
         let at = self.words.len();
         self.words.extend_from_slice(&words[lo / 64..hi.div_ceil(64)]);
         self.words[at] &= !0 << (lo % 64);
-        if hi % 64 != 0 {
+        if !hi.is_multiple_of(64) {
             let last = self.words.len() - 1;
             self.words[last] &= !(!0 << (hi % 64));
         }
@@ -178,45 +175,99 @@ impl ArcWords {
     ///
     /// Neither finding the word nor the bit inside it takes a data-dependent
     /// branch: ranks drawn at random would mispredict them. Where the CPU has
-    /// AVX2 and BMI2 (detected at run time) the same loop is compiled with
-    /// them: the word is found with wider compares and the bit with one PDEP.
+    /// AVX-512 or AVX2, and BMI2 (detected at run time), the same loop is
+    /// compiled with them: the words are found with wider compares and the
+    /// bit with one PDEP.
     pub fn select(&self, ranks: &[u32], found: impl FnMut(usize, usize)) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("bmi2") {
-            // SAFETY: the CPU was just found to support both.
-            return unsafe { self.select_avx2_bmi2(ranks, found) };
+        if std::arch::is_x86_feature_detected!("bmi2") {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU was just found to support both.
+                return unsafe { self.select_avx512_bmi2(ranks, found) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU was just found to support both.
+                return unsafe { self.select_avx2_bmi2(ranks, found) };
+            }
         }
-        self.select_with(ranks, found, select_in_word)
+        self.select_with(ranks, found, words_holding, select_in_word)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,bmi2")]
+    unsafe fn select_avx512_bmi2(&self, ranks: &[u32], found: impl FnMut(usize, usize)) {
+        // SAFETY: AVX-512F and BMI2 are enabled here.
+        let words_holding = |ends: &[u32], ranks: &[u32; RANK_LANES]| words_holding_avx512(ends, ranks);
+        // SAFETY: as above.
+        self.select_with(ranks, found, words_holding, |word, rank| unsafe { select_in_word_pdep(word, rank) })
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,bmi2")]
     unsafe fn select_avx2_bmi2(&self, ranks: &[u32], found: impl FnMut(usize, usize)) {
         // SAFETY: BMI2 is enabled here.
-        self.select_with(ranks, found, |word, rank| unsafe { select_in_word_pdep(word, rank) })
+        self.select_with(ranks, found, words_holding, |word, rank| unsafe { select_in_word_pdep(word, rank) })
     }
 
+    /// Looks the ranks up sixteen at a time: `words_of` finds the word of each,
+    /// `in_word` the bit inside it.
     #[inline(always)]
-    fn select_with(&self, ranks: &[u32], mut found: impl FnMut(usize, usize), in_word: impl Fn(u64, u32) -> u32) {
-        for (i, &rank) in ranks.iter().enumerate() {
-            // The word holding the bit is the number of words whose running
-            // count ends at or below `rank`: counted without a branch (and in
-            // SIMD), since a loop that stops at it would mispredict once per rank.
-            let mut passed = [0u32; SEARCH_LANES];
-            for ends in self.before[1..].chunks_exact(SEARCH_LANES) {
-                for (passed, &end) in passed.iter_mut().zip(ends) {
-                    *passed += (end <= rank) as u32;
-                }
+    fn select_with(
+        &self,
+        ranks: &[u32],
+        mut found: impl FnMut(usize, usize),
+        words_of: impl Fn(&[u32], &[u32; RANK_LANES]) -> [u32; RANK_LANES],
+        in_word: impl Fn(u64, u32) -> u32,
+    ) {
+        let ends = &self.before[1..=self.words.len()];
+        for (block, ranks) in ranks.chunks(RANK_LANES).enumerate() {
+            let mut lanes = [u32::MAX; RANK_LANES];
+            lanes[..ranks.len()].copy_from_slice(ranks);
+            let word_of = words_of(ends, &lanes);
+            for (lane, (&rank, &w)) in ranks.iter().zip(&word_of).enumerate() {
+                let w = w as usize;
+                let bit = in_word(self.words[w], rank - self.before[w]);
+                found(block * RANK_LANES + lane, self.base(w) + bit as usize);
             }
-            let w = passed.iter().sum::<u32>() as usize;
-            let bit = in_word(self.words[w], rank - self.before[w]);
-            found(i, self.base(w) + bit as usize);
         }
     }
 }
 
-/// Running counts compared with a rank at once: eight `u32`s, one AVX2 vector.
-const SEARCH_LANES: usize = 8;
+/// For each rank, the index of the word holding it: the number of words
+/// whose running count (`ends`) ends at or below the rank. Counted for all
+/// the ranks at once and without a branch: a loop that stops at the word
+/// would mispredict once per rank.
+#[inline(always)]
+fn words_holding(ends: &[u32], ranks: &[u32; RANK_LANES]) -> [u32; RANK_LANES] {
+    let mut passed = [0u32; RANK_LANES];
+    for &end in ends {
+        for (passed, &rank) in passed.iter_mut().zip(ranks) {
+            *passed += (end <= rank) as u32;
+        }
+    }
+    passed
+}
+
+/// [`words_holding`] with the sixteen ranks in one AVX-512 vector (the
+/// compiler, left alone, vectorizes across `ends` instead).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn words_holding_avx512(ends: &[u32], ranks: &[u32; RANK_LANES]) -> [u32; RANK_LANES] {
+    use std::arch::x86_64::*;
+    // SAFETY: `ranks` and `passed` are 16 `u32`s, one unaligned vector each.
+    let ranks = unsafe { _mm512_loadu_si512(ranks.as_ptr().cast()) };
+    let mut passed = _mm512_setzero_si512();
+    for &end in ends {
+        let below = _mm512_cmple_epu32_mask(_mm512_set1_epi32(end as i32), ranks);
+        passed = _mm512_mask_sub_epi32(passed, below, passed, _mm512_set1_epi32(-1));
+    }
+    let mut out = [0u32; RANK_LANES];
+    unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast(), passed) };
+    out
+}
+
+/// Ranks looked up together: sixteen `u32`s, one AVX-512 vector.
+const RANK_LANES: usize = 16;
 
 /// Calls `visit` with the index of every set bit of `word`, lowest first.
 #[inline]
@@ -364,7 +415,7 @@ mod tests {
             assert_eq!(found, expected, "arc {start}+{len}");
             // The portable path, whichever one `select` took on this CPU.
             found.clear();
-            words.select_with(&ranks, |i, p| found.push((i, p)), select_in_word);
+            words.select_with(&ranks, |i, p| found.push((i, p)), words_holding, select_in_word);
             assert_eq!(found, expected, "arc {start}+{len}, portable");
         }
     }
@@ -383,17 +434,18 @@ mod tests {
     }
 
     #[test]
-    fn drain_lists_in_order_and_clears() {
+    fn places_count_the_set_positions_below_and_clear() {
         let dense: Vec<usize> = (128..140).chain([190, 199]).collect();
         for set in [vec![3, 64, 70, 130], vec![], vec![0, 1, 2, 3, 4, 5, 63, 64], dense] {
             let mut bits = bitset(200, &set);
-            let mut drained = vec![7; set.len() + DRAIN_SLACK];
-            let found = bits.drain_into(200, &mut drained);
-            assert_eq!(&drained[..found], set.iter().map(|&p| p as u32).collect::<Vec<_>>());
+            // Asked in descending order, each position's place is its index in `set`.
+            let positions: Vec<u32> = set.iter().rev().map(|&p| p as u32).collect();
+            let mut places = vec![7; set.len()];
+            bits.places_then_clear(200, &positions, &mut places);
+            assert_eq!(places, (0..set.len() as u32).rev().collect::<Vec<_>>());
             assert!((0..200).all(|p| !bits.contains(p)));
         }
     }
-
 
     #[test]
     fn toggle_and_clear_undo_set() {

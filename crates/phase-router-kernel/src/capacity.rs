@@ -70,7 +70,7 @@ pub struct Enforced {
 ///
 /// Empty slots (-1) stay empty and count neither as kept nor as dropped.
 pub fn enforce_capacity(routes: &[i32], k: usize, caps: &[i32]) -> Result<Enforced, InputError> {
-    if k == 0 || routes.len() % k != 0 {
+    if k == 0 || !routes.len().is_multiple_of(k) {
         return Err(InputError::new("k", format!("{k} does not divide the routes' length {}", routes.len())));
     }
     if let Some(i) = caps.iter().position(|&c| c < 0) {

@@ -11,21 +11,42 @@
 //! fixed: the same on every platform and thread count, frozen by the
 //! vectors in `tests/golden-fast/`.
 
-use crate::bitset::{ArcWords, RingBitset, DRAIN_SLACK};
+use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
 use crate::stream::{key, RowStream};
 use crate::sweep::{keep_all, sweep, Chooser, RowToFill};
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`) in fast mode.
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
+    route_drawing(layout, k, seed, out, in_registers(k))
+}
+
+/// [`route`], drawing in registers or not: both give the same output.
+fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_registers: bool) {
     let key = key(seed);
     sweep(layout, k, out, || FloydChooser {
         target_at: &layout.target_at,
         key,
         taken: [RingBitset::new(layout.s.len), RingBitset::new(layout.s.len)],
-        ranks: [vec![0; k + DRAIN_SLACK], vec![0; k + DRAIN_SLACK]],
+        ranks: [vec![0; k.max(LANES)], vec![0; k.max(LANES)]],
+        places: [vec![0; k.max(LANES)], vec![0; k.max(LANES)]],
+        in_registers,
     })
 }
+
+/// Whether [`crate::floyd16`] can draw rows of `k` slots on this CPU.
+fn in_registers(k: usize) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return crate::floyd16::available(k);
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Vectors hold at least this many ranks (what [`crate::floyd16`] writes).
+#[cfg(target_arch = "x86_64")]
+const LANES: usize = crate::floyd16::LANES;
+#[cfg(not(target_arch = "x86_64"))]
+const LANES: usize = 0;
 
 /// Floyd's sampling of `k` distinct candidate ranks, for one row or two side by side.
 struct FloydChooser<'a> {
@@ -34,8 +55,12 @@ struct FloydChooser<'a> {
     /// Per row being drawn: the ranks drawn so far, over `0..count` (cleared
     /// again before the next row).
     taken: [RingBitset; 2],
-    /// Per row being drawn: the drawn ranks in ascending order.
+    /// Per row being drawn: the drawn ranks, in the order drawn ...
     ranks: [Vec<u32>; 2],
+    /// ... and the slot each goes to: its place among them in ascending order.
+    places: [Vec<u32>; 2],
+    /// Whether rows are drawn by [`crate::floyd16`] (if it can, it is faster).
+    in_registers: bool,
 }
 
 impl Chooser for FloydChooser<'_> {
@@ -45,11 +70,18 @@ impl Chooser for FloydChooser<'_> {
             keep_all(candidates, self.target_at, slots);
             return;
         }
-        self.draw([row], [count], slots.len());
+        if !self.draw_in_registers(0, row, count, slots.len()) {
+            self.draw([row], [count], slots.len());
+        }
         self.place(0, candidates, slots);
     }
 
     fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
+        if self.in_registers {
+            self.choose(first.row, first.candidates, first.slots);
+            self.choose(second.row, second.candidates, second.slots);
+            return;
+        }
         let (k, counts) = (first.slots.len(), [first.candidates.count(), second.candidates.count()]);
         self.draw([first.row, second.row], counts, k);
         self.place(0, first.candidates, first.slots);
@@ -72,20 +104,61 @@ impl FloydChooser<'_> {
                 let r = streams[i].below(top as u64 + 1) as usize;
                 let rank = if self.taken[i].contains(r) { top } else { r };
                 self.taken[i].set(rank);
+                self.ranks[i][step] = rank as u32;
             }
         }
-        // Reading the drawn ranks back from the bitset sorts them for free;
-        // draining it clears it for the next row.
+        // Ascending ranks are visit order: each rank's place among them is
+        // counted in the bitset, which is then cleared for the next row.
         for i in 0..ROWS {
-            let drawn = self.taken[i].drain_into(counts[i], &mut self.ranks[i]);
-            debug_assert_eq!(drawn, k);
+            self.taken[i].places_then_clear(counts[i], &self.ranks[i], &mut self.places[i]);
         }
     }
 
-    /// Fills `slots` with the candidates at the ranks drawn for row `i`:
-    /// ascending ranks put them in visit order.
+    /// Draws row `i`'s ranks with [`crate::floyd16`] where the CPU and `k`
+    /// allow; false when the row must be drawn by [`draw`](Self::draw).
+    fn draw_in_registers(&mut self, i: usize, row: usize, count: usize, k: usize) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if self.in_registers {
+            let ranks = (&mut self.ranks[i][..LANES]).try_into().unwrap();
+            let places = (&mut self.places[i][..LANES]).try_into().unwrap();
+            // SAFETY: `in_registers` is set only where `floyd16` runs.
+            return unsafe { crate::floyd16::draw(self.key, row as u64, count, k, ranks, places) };
+        }
+        false
+    }
+
+    /// Fills `slots` with the candidates at the ranks drawn for row `i`, in visit order.
     fn place(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
-        let target_at = self.target_at;
-        candidates.select(&self.ranks[i][..slots.len()], |slot, position| slots[slot] = target_at[position] as i32);
+        let (target_at, places) = (self.target_at, &self.places[i]);
+        candidates.select(&self.ranks[i][..slots.len()], |drawn, position| slots[places[drawn] as usize] = target_at[position] as i32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A layout of `n` sources and targets with random degrees and permutations.
+    fn random_layout(n: usize, seed: u64) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>) {
+        let mut stream = RowStream::new(seed, 0);
+        let mut degrees = || (0..n).map(|_| stream.below(n as u64 + 1) as u32).collect::<Vec<_>>();
+        let (s, t) = (degrees(), degrees());
+        let (perm_s, perm_t) = crate::perm::auto_permutations(n, n, seed);
+        (s, t, perm_s, perm_t)
+    }
+
+    #[test]
+    fn drawing_in_registers_or_not_gives_the_same_rows() {
+        for (n, seed) in [(50, 1), (300, 2), (1000, 3)] {
+            let (s, t, perm_s, perm_t) = random_layout(n, seed);
+            let layout = Layout::new(s, t, &perm_s, &perm_t).unwrap();
+            for k in 1..=16 {
+                let mut scalar = vec![0; n * k];
+                route_drawing(&layout, k, seed, &mut scalar, false);
+                let mut fast = vec![0; n * k];
+                route(&layout, k, seed, &mut fast);
+                assert_eq!(scalar, fast, "n {n} k {k}");
+            }
+        }
     }
 }

@@ -100,6 +100,8 @@ pub mod bitset;
 pub mod capacity;
 mod error;
 pub mod fast;
+#[cfg(target_arch = "x86_64")]
+mod floyd16;
 pub mod hash;
 pub mod kernel;
 pub mod layout;

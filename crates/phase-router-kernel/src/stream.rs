@@ -9,14 +9,16 @@
 /// Separates the seed's key from the row numbers it is combined with.
 const SEED_SALT: u64 = 0x5851_f42d_4c95_7f2d;
 /// SplitMix64's increment (2^64 / golden ratio, odd).
-const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+pub const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+/// The two multipliers of [`mix`].
+pub const MIX_MULTIPLIERS: [u64; 2] = [0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb];
 
 /// SplitMix64's finaliser: a bijection on 64 bits in which every input bit
 /// affects every output bit.
 #[inline]
 pub fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z = (z ^ (z >> 30)).wrapping_mul(MIX_MULTIPLIERS[0]);
+    z = (z ^ (z >> 27)).wrapping_mul(MIX_MULTIPLIERS[1]);
     z ^ (z >> 31)
 }
 

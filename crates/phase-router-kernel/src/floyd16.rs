@@ -1,0 +1,171 @@
+//! Fast mode's draws for `k <= 16`: one row's Floyd sampling in AVX-512 registers.
+//!
+//! Floyd's step `t` draws `r_t` in `0..=top_t` (`top_t = count - k + t`) and
+//! keeps `r_t`, or `top_t` when `r_t` was kept before. Done step by step,
+//! that is a chain: each step looks up what the steps before it kept. With
+//! at most 16 steps the chain can be undone, because every draw ends up
+//! kept (itself, or it already was). So `r_t` collides exactly when
+//! - it equals an earlier draw `r_j`: AVX-512CD's conflict detection finds
+//!   those for all 16 lanes in one instruction; or
+//! - it equals an earlier `top_j` that was kept because `r_j` collided. That
+//!   needs `r_t >= top_0`, which is rare, and is settled lane by lane.
+//!
+//! The draws are the scalar path's, bit for bit: step `t` reads word `t + 1`
+//! of the row's [`RowStream`](crate::stream::RowStream), mixed here eight
+//! lanes at a time, and Lemire's multiply is done in 32-bit halves. Where
+//! Lemire would look at a word twice (probability below `count / 2^64`) the
+//! row goes back to the scalar path, which redraws exactly.
+
+use crate::stream::{mix, GOLDEN_GAMMA, MIX_MULTIPLIERS};
+use std::arch::x86_64::*;
+
+/// Draws done at once: sixteen `u32` lanes.
+pub const LANES: usize = 16;
+
+/// Whether this CPU runs [`draw`] (AVX-512 F, DQ and CD), for `k` slots.
+pub fn available(k: usize) -> bool {
+    k <= LANES
+        && is_x86_feature_detected!("avx512f")
+        && is_x86_feature_detected!("avx512dq")
+        && is_x86_feature_detected!("avx512cd")
+}
+
+/// Draws `k` distinct ranks out of `0..count` (`count > k`) for `row`,
+/// exactly as the scalar Floyd does: `ranks[t]` is the rank kept at step `t`
+/// and `places[t]` its place among them in ascending order. Returns false,
+/// with the arrays undefined, when the row needs the scalar path.
+///
+/// # Safety
+///
+/// Only where [`available`] says so.
+#[target_feature(enable = "avx512f,avx512dq,avx512cd")]
+pub unsafe fn draw(key: u64, row: u64, count: usize, k: usize, ranks: &mut [u32; LANES], places: &mut [u32; LANES]) -> bool {
+    let lanes: __mmask16 = (u32::MAX >> (32 - k)) as u16; // the steps 0..k
+    let top0 = (count - k) as u32;
+    let state = mix(key ^ row);
+    let (low, low_rejects) = lemire(state, top0, 0);
+    let (high, high_rejects) = lemire(state, top0, 8);
+    if (low_rejects as u16 | (high_rejects as u16) << 8) & lanes != 0 {
+        return false;
+    }
+    let drawn = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(low), high);
+
+    // Collisions with an earlier draw: lanes with a conflict bit set.
+    let conflicts = _mm512_conflict_epi32(drawn);
+    let mut collided = _mm512_test_epi32_mask(conflicts, conflicts);
+    // Collisions with an earlier top, in step order: top_j = top0 + j was
+    // kept if step j collided.
+    let mut late = _mm512_mask_cmpge_epu32_mask(lanes, drawn, _mm512_set1_epi32(top0 as i32));
+    if late != 0 {
+        // SAFETY: `ranks` is one vector long.
+        unsafe { _mm512_storeu_si512(ranks.as_mut_ptr().cast(), drawn) };
+        while late != 0 {
+            let t = late.trailing_zeros();
+            let j = ranks[t as usize] - top0;
+            if j < t && collided >> j & 1 == 1 {
+                collided |= 1 << t;
+            }
+            late &= late - 1;
+        }
+    }
+    let tops = _mm512_add_epi32(_mm512_set1_epi32(top0 as i32), step_indices());
+    let kept = _mm512_mask_blend_epi32(collided, drawn, tops);
+    // Lanes past k hold u32::MAX, so that they never count as below a kept rank.
+    let kept = _mm512_mask_blend_epi32(lanes, _mm512_set1_epi32(-1), kept);
+
+    // Each kept rank's place: how many kept ranks lie below it.
+    let mut below = _mm512_setzero_si512();
+    for j in 0..k {
+        let rank_j = _mm512_permutexvar_epi32(_mm512_set1_epi32(j as i32), kept);
+        let smaller = _mm512_cmplt_epu32_mask(rank_j, kept);
+        below = _mm512_mask_sub_epi32(below, smaller, below, _mm512_set1_epi32(-1));
+    }
+    // SAFETY: both arrays are one vector long.
+    unsafe {
+        _mm512_storeu_si512(ranks.as_mut_ptr().cast(), kept);
+        _mm512_storeu_si512(places.as_mut_ptr().cast(), below);
+    }
+    true
+}
+
+/// 0, 1, ..., 15.
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn step_indices() -> __m512i {
+    _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+}
+
+/// Steps `first..first + 8`: the draw of each (in `0..=top0 + step`), and
+/// the lanes whose word Lemire's method would reject or look at again.
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+fn lemire(state: u64, top0: u32, first: u64) -> (__m256i, __mmask8) {
+    let steps = _mm512_add_epi64(_mm512_set1_epi64(first as i64), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+    // Step t reads the word after t + 1 increments of the stream's state.
+    let ahead = _mm512_mullo_epi64(_mm512_add_epi64(steps, _mm512_set1_epi64(1)), _mm512_set1_epi64(GOLDEN_GAMMA as i64));
+    let word = mix_lanes(_mm512_add_epi64(_mm512_set1_epi64(state as i64), ahead));
+    let bound = _mm512_add_epi64(_mm512_set1_epi64(top0 as i64 + 1), steps);
+    // word * bound in 128 bits, from the halves of `word` (bound < 2^32).
+    let high_half = _mm512_mul_epu32(_mm512_srli_epi64::<32>(word), bound);
+    let low_half = _mm512_mul_epu32(word, bound);
+    let high = _mm512_srli_epi64::<32>(_mm512_add_epi64(high_half, _mm512_srli_epi64::<32>(low_half)));
+    let low = _mm512_add_epi64(_mm512_slli_epi64::<32>(high_half), low_half);
+    (_mm512_cvtepi64_epi32(high), _mm512_cmplt_epu64_mask(low, bound))
+}
+
+/// [`mix`] in eight lanes.
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+fn mix_lanes(z: __m512i) -> __m512i {
+    let z = _mm512_xor_si512(z, _mm512_srli_epi64::<30>(z));
+    let z = _mm512_mullo_epi64(z, _mm512_set1_epi64(MIX_MULTIPLIERS[0] as i64));
+    let z = _mm512_xor_si512(z, _mm512_srli_epi64::<27>(z));
+    let z = _mm512_mullo_epi64(z, _mm512_set1_epi64(MIX_MULTIPLIERS[1] as i64));
+    _mm512_xor_si512(z, _mm512_srli_epi64::<31>(z))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{key, RowStream};
+
+    /// Floyd step by step, as the scalar path draws.
+    fn floyd(key: u64, row: u64, count: usize, k: usize) -> Vec<u32> {
+        let mut stream = RowStream::new(key, row);
+        let mut kept = Vec::new();
+        for top in count - k..count {
+            let r = stream.below(top as u64 + 1) as u32;
+            kept.push(if kept.contains(&r) { top as u32 } else { r });
+        }
+        kept
+    }
+
+    #[test]
+    fn draws_as_floyd_step_by_step() {
+        if !available(LANES) {
+            eprintln!("this CPU lacks AVX-512 F, DQ or CD: floyd16 is not used here");
+            return;
+        }
+        let (mut ranks, mut places) = ([0; LANES], [0; LANES]);
+        let mut late_collisions = 0;
+        for k in 1..=LANES {
+            // Counts just above k make draws collide with earlier tops often.
+            for count in (k + 1..k + 40).chain([1000, 1 << 20, u32::MAX as usize / 2]) {
+                for row in 0..40 {
+                    let key = key(count as u64 * 31 + k as u64);
+                    let expected = floyd(key, row, count, k);
+                    // SAFETY: available() said yes.
+                    assert!(unsafe { draw(key, row, count, k, &mut ranks, &mut places) });
+                    assert_eq!(&ranks[..k], &expected[..], "k {k} count {count} row {row}");
+                    let mut sorted = expected.clone();
+                    sorted.sort();
+                    let wanted: Vec<u32> = expected.iter().map(|r| sorted.binary_search(r).unwrap() as u32).collect();
+                    assert_eq!(&places[..k], &wanted[..], "k {k} count {count} row {row}");
+                    late_collisions += expected.iter().enumerate().filter(|&(t, &r)| r as usize >= count - k && r as usize != count - k + t).count();
+                }
+            }
+        }
+        // The rare path (a draw landing on an earlier top) was exercised.
+        assert!(late_collisions > 100, "{late_collisions}");
+    }
+}
