@@ -63,8 +63,8 @@ struct FloydChooser<'a> {
     in_registers: bool,
 }
 
-impl Chooser for FloydChooser<'_> {
-    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]) {
+impl<'out> Chooser<'out> for FloydChooser<'_> {
+    fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]) {
         let count = candidates.count();
         if count <= slots.len() {
             keep_all(candidates, self.target_at, slots);
@@ -76,7 +76,7 @@ impl Chooser for FloydChooser<'_> {
         self.place(0, candidates, slots);
     }
 
-    fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
+    fn choose_two(&mut self, first: RowToFill<'_, 'out>, second: RowToFill<'_, 'out>) {
         if self.in_registers {
             self.choose(first.row, first.candidates, first.slots);
             self.choose(second.row, second.candidates, second.slots);

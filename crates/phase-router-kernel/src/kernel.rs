@@ -10,26 +10,52 @@
 //! up, by rank in the bitset.
 //!
 //! What is left is mostly those draws: producing the ChaCha8 stream and
-//! rand's accept-or-retry step on each word, work the walk does too. The
-//! stream is read straight from ChaCha8's blocks, but each word's outcome
-//! decides which candidate the next word draws for, so the draws form one
-//! serial chain per row (a multiply, a leading-zero count, a shift and a
-//! compare per word). Two rows' chains run side by side, which hides part
-//! of their latency, but the chains and the stream bound how much faster
-//! any bit-exact kernel can be; [`crate::fast`] is the mode that drops the draws.
+//! rand's accept-or-retry step on each word, work the walk does too. Each
+//! word's outcome decides which candidate the next word draws for, so a
+//! row's draws form one serial chain. Where the CPU has AVX-512, sixteen
+//! rows' chains and streams run in vector lanes (module `reservoir_lanes`):
+//! a long row then waits in a lane, with its candidates, until its draws are
+//! done. Elsewhere [`Holdings`] runs two rows' chains side by side. Either
+//! way the stream and the chains bound how much faster any bit-exact kernel
+//! can be; [`crate::fast`] is the mode that drops the draws.
 
 use crate::bitset::ArcWords;
 use crate::layout::Layout;
 use crate::reservoir::Holdings;
+#[cfg(target_arch = "x86_64")]
+use crate::reservoir_lanes::{Drawing, Lanes};
 use crate::sweep::{keep_all, sweep, Chooser, RowToFill};
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`); same output as [`crate::walk::route`].
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
+    route_drawing(layout, k, seed, out, in_lanes(k))
+}
+
+/// [`route`], drawing eight rows at once in vector lanes or two at a time: both give the same output.
+fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_lanes: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if in_lanes {
+        return sweep(layout, k, out, || LanesChooser {
+            target_at: &layout.target_at,
+            seed,
+            lanes: Lanes::new(k),
+            spare: Vec::new(),
+            held: vec![0; k],
+        });
+    }
     sweep(layout, k, out, || ReservoirChooser {
         target_at: &layout.target_at,
         seed,
         holdings: Holdings::new(k),
     })
+}
+
+/// Whether [`crate::reservoir_lanes`] can draw rows of `k` slots on this CPU.
+fn in_lanes(k: usize) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return crate::reservoir_lanes::available(k);
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
 /// Algorithm R replayed from the candidate count.
@@ -39,36 +65,118 @@ struct ReservoirChooser<'a> {
     holdings: Holdings,
 }
 
-impl Chooser for ReservoirChooser<'_> {
+impl<'out> Chooser<'out> for ReservoirChooser<'_> {
     const DRAWS_PER_CANDIDATE: bool = true;
 
-    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]) {
+    fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]) {
         let count = candidates.count();
         if count <= slots.len() {
             keep_all(candidates, self.target_at, slots);
             return;
         }
-        let held = self.holdings.one(count as u64, self.row_seed(row));
+        let held = self.holdings.one(count as u64, row_seed(self.seed, row));
         place(held, candidates, self.target_at, slots);
     }
 
-    fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
+    fn choose_two(&mut self, first: RowToFill<'_, 'out>, second: RowToFill<'_, 'out>) {
         let counts = [first.candidates.count(), second.candidates.count()];
-        let seeds = [self.row_seed(first.row), self.row_seed(second.row)];
+        let seeds = [row_seed(self.seed, first.row), row_seed(self.seed, second.row)];
         let (held, second_held) = self.holdings.two(counts.map(|count| count as u64), seeds);
         place(held, first.candidates, self.target_at, first.slots);
         place(second_held, second.candidates, self.target_at, second.slots);
     }
 }
 
-impl ReservoirChooser<'_> {
-    /// The reference seeds row `j`'s generator with `seed + j`.
-    fn row_seed(&self, row: usize) -> u64 {
-        self.seed.wrapping_add(row as u64)
+/// The reference seeds row `j`'s generator with `seed + j`.
+fn row_seed(seed: u64, row: usize) -> u64 {
+    seed.wrapping_add(row as u64)
+}
+
+/// Algorithm R replayed from the candidate count, eight rows at once
+/// ([`crate::reservoir_lanes`]). A long row waits in a lane, with its
+/// candidates, until its draws are done, and is filled then.
+#[cfg(target_arch = "x86_64")]
+struct LanesChooser<'a, 'out> {
+    target_at: &'a [u32],
+    seed: u64,
+    lanes: Lanes<'out, ArcWords>,
+    /// Candidate buffers of finished rows, handed back to the sweep in
+    /// exchange for the next long row's.
+    spare: Vec<ArcWords>,
+    /// The held candidate indices of the row being filled.
+    held: Vec<u32>,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl<'out> Chooser<'out> for LanesChooser<'_, 'out> {
+    const DRAWS_PER_CANDIDATE: bool = true;
+
+    fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]) {
+        let count = candidates.count();
+        if count <= slots.len() {
+            keep_all(candidates, self.target_at, slots);
+            return;
+        }
+        let lane = match self.lanes.free_lane() {
+            Some(lane) => lane,
+            None => {
+                self.fill_finished();
+                self.lanes.free_lane().expect("a row was finished")
+            }
+        };
+        let mut kept = self.spare.pop().unwrap_or_default();
+        std::mem::swap(&mut kept, candidates);
+        self.lanes.start(lane, count, row_seed(self.seed, row), Drawing { slots, with: kept });
+    }
+
+    fn finish(&mut self) {
+        while self.lanes.busy() {
+            self.fill_finished();
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl LanesChooser<'_, '_> {
+    /// Draws until some rows are done, and fills them.
+    fn fill_finished(&mut self) {
+        let (target_at, held, spare) = (self.target_at, &mut self.held, &mut self.spare);
+        let fill = |row: Drawing<ArcWords>| {
+            held.iter_mut().zip(row.slots.iter()).for_each(|(index, &slot)| *index = slot as u32);
+            place(held, &row.with, target_at, row.slots);
+            spare.push(row.with);
+        };
+        // SAFETY: this chooser exists only where `reservoir_lanes` runs
+        // (`in_lanes`), and it is called with a lane busy.
+        unsafe { self.lanes.finish_some(fill) };
     }
 }
 
 /// Fills `slots` with the candidates of the indices in `held`.
 fn place(held: &[u32], candidates: &ArcWords, target_at: &[u32], slots: &mut [i32]) {
     candidates.select(held, |slot, position| slots[slot] = target_at[position] as i32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::RowStream;
+
+    #[test]
+    fn drawing_in_lanes_or_not_gives_the_same_rows() {
+        for (n, seed) in [(50, 1), (300, 2), (1000, 3)] {
+            let mut stream = RowStream::new(seed, 0);
+            let mut degrees = || (0..n).map(|_| stream.below(n as u64 + 1) as u32).collect::<Vec<_>>();
+            let (s, t) = (degrees(), degrees());
+            let (perm_s, perm_t) = crate::perm::auto_permutations(n, n, seed);
+            let layout = Layout::new(s, t, &perm_s, &perm_t).unwrap();
+            for k in [1, 2, 5, 16, 33] {
+                let mut pairs = vec![0; n * k];
+                route_drawing(&layout, k, seed, &mut pairs, false);
+                let mut shipped = vec![0; n * k];
+                route(&layout, k, seed, &mut shipped);
+                assert_eq!(pairs, shipped, "n {n} k {k}");
+            }
+        }
+    }
 }

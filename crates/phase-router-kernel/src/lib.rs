@@ -40,13 +40,15 @@
 //!    two at a time, so that two rows' serial work can overlap.
 //! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
 //!    draws depend only on how many candidates a row has, so they are replayed
-//!    from the count ([`reservoir::Holdings`]), two rows side by side, and
-//!    only the `k` kept candidates are looked up, by rank. Bit-exact with the
-//!    walk; the draws are most of its remaining work, read straight from
-//!    ChaCha8's blocks.
+//!    from the count, and only the `k` kept candidates are looked up, by
+//!    rank. With AVX-512, sixteen rows draw at once, one per vector lane,
+//!    from ChaCha8 computed in the same lanes; otherwise two rows side by
+//!    side ([`reservoir::Holdings`]). Bit-exact with the walk; the draws are
+//!    most of its remaining work.
 //! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
 //!    of a long row's candidates are drawn by Floyd's algorithm from a
-//!    counter-based generator, `k` draws per row instead of one per candidate.
+//!    counter-based generator, `k` draws per row instead of one per candidate
+//!    (for `k <= 16` with AVX-512, a row's draws all at once in one vector).
 //!    Uniform and frozen by its own vectors, but not the reference's choice.
 //!
 //! ## Entry points
@@ -98,6 +100,8 @@
 pub mod bits;
 pub mod bitset;
 pub mod capacity;
+#[cfg(target_arch = "x86_64")]
+mod chacha_lanes;
 mod error;
 pub mod fast;
 #[cfg(target_arch = "x86_64")]
@@ -108,6 +112,8 @@ pub mod layout;
 pub mod parallel;
 pub mod perm;
 pub mod reservoir;
+#[cfg(target_arch = "x86_64")]
+mod reservoir_lanes;
 pub mod ring;
 pub mod strategy;
 pub(crate) mod stream;

@@ -28,34 +28,42 @@ use crate::parallel;
 use std::marker::PhantomData;
 
 /// Picks the slots of one row from its candidates.
-pub trait Chooser {
+///
+/// `'out` is the lifetime of the output: a chooser may keep a row's slots
+/// (and take its candidates, see [`choose`](Self::choose)) past the call and
+/// fill them later, at the latest in [`finish`](Self::finish).
+pub trait Chooser<'out> {
     /// Whether the chooser makes a draw per candidate (the reference's
     /// reservoir), so that a row's work grows with its arc, not just with `k`.
     const DRAWS_PER_CANDIDATE: bool = false;
 
     /// Fills `slots` (all -1 on entry, `k` long) for source `row`, whose
-    /// candidates are the set bits of `candidates`.
-    fn choose(&mut self, row: usize, candidates: &ArcWords, slots: &mut [i32]);
+    /// candidates are the set bits of `candidates`. The chooser may swap
+    /// `candidates` for another `ArcWords` (the sweep reloads it anyway).
+    fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]);
 
     /// [`choose`](Self::choose) for two rows met one after the other, each
     /// with more candidates than slots (shorter rows go to `choose`).
-    fn choose_two(&mut self, first: RowToFill, second: RowToFill) {
+    fn choose_two(&mut self, first: RowToFill<'_, 'out>, second: RowToFill<'_, 'out>) {
         self.choose(first.row, first.candidates, first.slots);
         self.choose(second.row, second.candidates, second.slots);
     }
+
+    /// Fills every row still pending: the sweep calls it after the last row of a chunk.
+    fn finish(&mut self) {}
 }
 
 /// What [`Chooser::choose`] gets for one row.
-pub struct RowToFill<'a> {
+pub struct RowToFill<'c, 'out> {
     pub row: usize,
-    pub candidates: &'a ArcWords,
-    pub slots: &'a mut [i32],
+    pub candidates: &'c mut ArcWords,
+    pub slots: &'out mut [i32],
 }
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
 /// hands each row's candidates to a chooser made by `new_chooser` (one per chunk,
 /// so that a chooser can own scratch space).
-pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser: impl Fn() -> C + Sync) {
+pub fn sweep<'out, C: Chooser<'out>>(layout: &Layout, k: usize, out: &'out mut [i32], new_chooser: impl Fn() -> C + Sync) {
     let m = layout.sources();
     assert!(k >= 1 && out.len() == m * k, "out must hold sources * k slots");
     if m == 0 {
@@ -97,20 +105,21 @@ pub fn sweep<C: Chooser>(layout: &Layout, k: usize, out: &mut [i32], new_chooser
         for q in (first..first + rows.len()).step_by(2) {
             let (row, slots) = load(q, &mut candidates);
             if q + 1 == first + rows.len() {
-                chooser.choose(row, &candidates, slots); // the chunk's last row has no partner
+                chooser.choose(row, &mut candidates, slots); // the chunk's last row has no partner
                 continue;
             }
             let (next_row, next_slots) = load(q + 1, &mut next_candidates);
             if candidates.count() <= k || next_candidates.count() <= k {
-                chooser.choose(row, &candidates, slots);
-                chooser.choose(next_row, &next_candidates, next_slots);
+                chooser.choose(row, &mut candidates, slots);
+                chooser.choose(next_row, &mut next_candidates, next_slots);
                 continue;
             }
             chooser.choose_two(
-                RowToFill { row, candidates: &candidates, slots },
-                RowToFill { row: next_row, candidates: &next_candidates, slots: next_slots },
+                RowToFill { row, candidates: &mut candidates, slots },
+                RowToFill { row: next_row, candidates: &mut next_candidates, slots: next_slots },
             );
         }
+        chooser.finish();
     });
 }
 
@@ -154,7 +163,7 @@ impl<'a> OutRows<'a> {
 /// Steps of the sweep, roughly: every row counts the words of its S-arc (at
 /// most the whole ring) and fills `k` slots; a chooser that draws per
 /// candidate may also draw once per position of every arc.
-fn sweep_work<C: Chooser>(layout: &Layout, k: usize) -> usize {
+fn sweep_work<'out, C: Chooser<'out>>(layout: &Layout, k: usize) -> usize {
     let ring_words = layout.s.len.div_ceil(64);
     let rows = layout.sources().saturating_mul(ring_words + k);
     let draws = if C::DRAWS_PER_CANDIDATE { layout.s.degree.iter().map(|&d| d as usize).sum() } else { 0 };
