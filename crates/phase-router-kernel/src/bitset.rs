@@ -158,46 +158,37 @@ impl ArcWords {
         self.words.reserve(len + 8);
         self.before.clear();
         self.before.reserve(len + 1 + 8);
-        let (source, words) = (arc.bits.words.as_ptr(), self.words.as_mut_ptr());
+        let (source, words, before) = (arc.bits.words.as_ptr(), self.words.as_mut_ptr(), self.before.as_mut_ptr());
+        // SAFETY: within the reserved capacity.
+        unsafe { *before = 0 };
+        // Running counts: each vector's popcounts, summed across lanes in
+        // three shifts, plus the total of the words before it.
+        let zero = _mm512_setzero_si512();
+        let mut carried = zero;
         for (span, at) in [(&tail, 0), (&head, tail.len())] {
             for i in (0..span.len()).step_by(8) {
-                let lanes = (u8::MAX >> (8 - (span.len() - i).min(8))) as __mmask8;
-                // SAFETY: the masked load reads words `span.first + i..span.last`
-                // of the ring; the store writes within the reserved capacity.
+                let lanes = (span.len() - i).min(8);
+                // SAFETY: the masked load reads words `span.first + i..span.last` of the ring.
+                let v = unsafe { _mm512_maskz_loadu_epi64(u8::MAX >> (8 - lanes), source.add(span.first + i).cast()) };
+                // Clear the bits before the span in its first word and after it in its last.
+                let v = _mm512_mask_and_epi64(v, (i == 0) as u8, v, _mm512_set1_epi64(span.low_mask as i64));
+                let v = _mm512_mask_and_epi64(v, ((i + 8 >= span.len()) as u8) << (lanes - 1), v, _mm512_set1_epi64(span.high_mask as i64));
+                let counts = _mm512_popcnt_epi64(v);
+                let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<7>(counts, zero));
+                let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<6>(counts, zero));
+                let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<4>(counts, zero));
+                let running = _mm512_add_epi64(counts, carried);
+                // SAFETY: whole vectors stay within the reserved capacities;
+                // lanes past the span are overwritten next or left past the end.
                 unsafe {
-                    let v = _mm512_maskz_loadu_epi64(lanes, source.add(span.first + i).cast());
                     _mm512_storeu_si512(words.add(at + i).cast(), v);
+                    _mm256_storeu_si256(before.add(1 + at + i).cast(), _mm512_cvtepi64_epi32(running));
                 }
-            }
-            if span.len() > 0 {
-                // SAFETY: both words were just written.
-                unsafe {
-                    *words.add(at) &= span.low_mask;
-                    *words.add(at + span.len() - 1) &= span.high_mask;
-                }
+                carried = _mm512_permutexvar_epi64(_mm512_set1_epi64(lanes as i64 - 1), running);
             }
         }
         // SAFETY: the first `len` words were written above.
         unsafe { self.words.set_len(len) };
-        // Running counts: each vector's popcounts, summed across lanes in
-        // three shifts, plus the total of the vectors before it.
-        let before = self.before.as_mut_ptr();
-        // SAFETY: within the reserved capacity.
-        unsafe { *before = 0 };
-        let zero = _mm512_setzero_si512();
-        let mut carried = zero;
-        for i in (0..len).step_by(8) {
-            let lanes = (u8::MAX >> (8 - (len - i).min(8))) as __mmask8;
-            // SAFETY: `i..i + 8` lies within the capacity of `words`; lanes past `len` are not read.
-            let counts = _mm512_popcnt_epi64(unsafe { _mm512_maskz_loadu_epi64(lanes, words.add(i).cast()) });
-            let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<7>(counts, zero));
-            let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<6>(counts, zero));
-            let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<4>(counts, zero));
-            let running = _mm512_add_epi64(counts, carried);
-            // SAFETY: entries `1 + i..1 + i + 8` lie within the reserved capacity.
-            unsafe { _mm256_storeu_si256(before.add(1 + i).cast(), _mm512_cvtepi64_epi32(running)) };
-            carried = _mm512_permutexvar_epi64(_mm512_set1_epi64(7), running);
-        }
         // SAFETY: entries `0..=len` were written above.
         unsafe { self.before.set_len(len + 1) };
         self.first_base = arc.start / 64 * 64;
