@@ -70,20 +70,18 @@ impl<'out> Chooser<'out> for FloydChooser<'_> {
             keep_all(candidates, self.target_at, slots);
             return;
         }
-        if !self.draw_in_registers(0, row, count, slots.len()) {
+        if !self.draw_in_registers([row], [count], slots.len()) {
             self.draw([row], [count], slots.len());
         }
         self.place(0, candidates, slots);
     }
 
     fn choose_two(&mut self, first: RowToFill<'_, 'out>, second: RowToFill<'_, 'out>) {
-        if self.in_registers {
-            self.choose(first.row, first.candidates, first.slots);
-            self.choose(second.row, second.candidates, second.slots);
-            return;
-        }
         let (k, counts) = (first.slots.len(), [first.candidates.count(), second.candidates.count()]);
-        self.draw([first.row, second.row], counts, k);
+        let rows = [first.row, second.row];
+        if !self.draw_in_registers(rows, counts, k) {
+            self.draw(rows, counts, k);
+        }
         self.place(0, first.candidates, first.slots);
         self.place(1, second.candidates, second.slots);
     }
@@ -114,15 +112,17 @@ impl FloydChooser<'_> {
         }
     }
 
-    /// Draws row `i`'s ranks with [`crate::floyd16`] where the CPU and `k`
-    /// allow; false when the row must be drawn by [`draw`](Self::draw).
-    fn draw_in_registers(&mut self, i: usize, row: usize, count: usize, k: usize) -> bool {
+    /// [`draw`](Self::draw) with [`crate::floyd16`] where the CPU and `k`
+    /// allow; false when the rows must be drawn by `draw`.
+    fn draw_in_registers<const ROWS: usize>(&mut self, rows: [usize; ROWS], counts: [usize; ROWS], k: usize) -> bool {
         #[cfg(target_arch = "x86_64")]
         if self.in_registers {
-            let ranks = (&mut self.ranks[i][..LANES]).try_into().unwrap();
-            let places = (&mut self.places[i][..LANES]).try_into().unwrap();
+            let mut ranks = self.ranks.iter_mut().map(|ranks| (&mut ranks[..LANES]).try_into().unwrap());
+            let mut places = self.places.iter_mut().map(|places| (&mut places[..LANES]).try_into().unwrap());
+            let ranks = std::array::from_fn(|_| ranks.next().unwrap());
+            let places = std::array::from_fn(|_| places.next().unwrap());
             // SAFETY: `in_registers` is set only where `floyd16` runs.
-            return unsafe { crate::floyd16::draw(self.key, row as u64, count, k, ranks, places) };
+            return unsafe { crate::floyd16::draw(self.key, rows.map(|row| row as u64), counts, k, ranks, places) };
         }
         false
     }

@@ -30,26 +30,51 @@ pub fn available(k: usize) -> bool {
         && is_x86_feature_detected!("avx512cd")
 }
 
-/// Draws `k` distinct ranks out of `0..count` (`count > k`) for `row`,
-/// exactly as the scalar Floyd does: `ranks[t]` is the rank kept at step `t`
-/// and `places[t]` its place among them in ascending order. Returns false,
-/// with the arrays undefined, when the row needs the scalar path.
+/// Draws `k` distinct ranks out of `0..counts[i]` (each above `k`) for each
+/// of `rows`, exactly as the scalar Floyd does: `ranks[i][t]` is the rank
+/// row `i` keeps at step `t` and `places[i][t]` its place among them in
+/// ascending order. Returns false, with the arrays undefined, when a row
+/// needs the scalar path. Two rows' work forms two independent chains,
+/// which the CPU overlaps.
 ///
 /// # Safety
 ///
 /// Only where [`available`] says so.
 #[target_feature(enable = "avx512f,avx512dq,avx512cd")]
-pub unsafe fn draw(key: u64, row: u64, count: usize, k: usize, ranks: &mut [u32; LANES], places: &mut [u32; LANES]) -> bool {
+pub unsafe fn draw<const ROWS: usize>(
+    key: u64,
+    rows: [u64; ROWS],
+    counts: [usize; ROWS],
+    k: usize,
+    ranks: [&mut [u32; LANES]; ROWS],
+    places: [&mut [u32; LANES]; ROWS],
+) -> bool {
     let lanes: __mmask16 = (u32::MAX >> (32 - k)) as u16; // the steps 0..k
-    let top0 = (count - k) as u32;
-    let state = mix(key ^ row);
-    let (low, low_rejects) = lemire(state, top0, 0);
-    let (high, high_rejects) = lemire(state, top0, 8);
-    if (low_rejects as u16 | (high_rejects as u16) << 8) & lanes != 0 {
+    let mut drawn = [_mm512_setzero_si512(); ROWS];
+    let mut rejects = 0;
+    for i in 0..ROWS {
+        let state = mix(key ^ rows[i]);
+        let top0 = (counts[i] - k) as u32;
+        let (low, low_rejects) = lemire(state, top0, 0);
+        let (high, high_rejects) = lemire(state, top0, 8);
+        rejects |= (low_rejects as u16 | (high_rejects as u16) << 8) & lanes;
+        drawn[i] = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(low), high);
+    }
+    if rejects != 0 {
         return false;
     }
-    let drawn = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(low), high);
+    for ((drawn, count), (ranks, places)) in drawn.into_iter().zip(counts).zip(ranks.into_iter().zip(places)) {
+        keep(drawn, (count - k) as u32, k, ranks, places);
+    }
+    true
+}
 
+/// Floyd's choice between each step's draw and its top, given the draws,
+/// and the places of the kept ranks (see [`draw`]).
+#[target_feature(enable = "avx512f,avx512cd")]
+#[inline]
+fn keep(drawn: __m512i, top0: u32, k: usize, ranks: &mut [u32; LANES], places: &mut [u32; LANES]) {
+    let lanes: __mmask16 = (u32::MAX >> (32 - k)) as u16; // the steps 0..k
     // Collisions with an earlier draw: lanes with a conflict bit set.
     let conflicts = _mm512_conflict_epi32(drawn);
     let mut collided = _mm512_test_epi32_mask(conflicts, conflicts);
@@ -85,7 +110,6 @@ pub unsafe fn draw(key: u64, row: u64, count: usize, k: usize, ranks: &mut [u32;
         _mm512_storeu_si512(ranks.as_mut_ptr().cast(), kept);
         _mm512_storeu_si512(places.as_mut_ptr().cast(), below);
     }
-    true
 }
 
 /// 0, 1, ..., 15.
@@ -155,7 +179,7 @@ mod tests {
                     let key = key(count as u64 * 31 + k as u64);
                     let expected = floyd(key, row, count, k);
                     // SAFETY: available() said yes.
-                    assert!(unsafe { draw(key, row, count, k, &mut ranks, &mut places) });
+                    assert!(unsafe { draw(key, [row], [count], k, [&mut ranks], [&mut places]) });
                     assert_eq!(&ranks[..k], &expected[..], "k {k} count {count} row {row}");
                     let mut sorted = expected.clone();
                     sorted.sort();
