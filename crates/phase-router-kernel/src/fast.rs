@@ -114,6 +114,7 @@ impl FloydChooser<'_> {
 
     /// [`draw`](Self::draw) with [`crate::floyd16`] where the CPU and `k`
     /// allow; false when the rows must be drawn by `draw`.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
     fn draw_in_registers<const ROWS: usize>(&mut self, rows: [usize; ROWS], counts: [usize; ROWS], k: usize) -> bool {
         #[cfg(target_arch = "x86_64")]
         if self.in_registers {

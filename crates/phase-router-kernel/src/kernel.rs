@@ -31,7 +31,8 @@ pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
     route_drawing(layout, k, seed, out, in_lanes(k))
 }
 
-/// [`route`], drawing eight rows at once in vector lanes or two at a time: both give the same output.
+/// [`route`], drawing sixteen rows at once in vector lanes or two at a time: both give the same output.
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
 fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_lanes: bool) {
     #[cfg(target_arch = "x86_64")]
     if in_lanes {
@@ -92,7 +93,7 @@ fn row_seed(seed: u64, row: usize) -> u64 {
     seed.wrapping_add(row as u64)
 }
 
-/// Algorithm R replayed from the candidate count, eight rows at once
+/// Algorithm R replayed from the candidate count, sixteen rows at once
 /// ([`crate::reservoir_lanes`]). A long row waits in a lane, with its
 /// candidates, until its draws are done, and is filled then.
 #[cfg(target_arch = "x86_64")]
