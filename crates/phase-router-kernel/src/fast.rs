@@ -130,6 +130,12 @@ impl FloydChooser<'_> {
 
     /// Fills `slots` with the candidates at the ranks drawn for row `i`, in visit order.
     fn place(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
+        #[cfg(target_arch = "x86_64")]
+        if self.in_registers {
+            let ranks = self.ranks[i][..LANES].try_into().unwrap();
+            // SAFETY: `in_registers` is set only where the CPU has what this needs.
+            return unsafe { candidates.select_targets16(ranks, self.target_at, slots) };
+        }
         let (target_at, places) = (self.target_at, &self.places[i]);
         candidates.select(&self.ranks[i][..slots.len()], |drawn, position| slots[places[drawn] as usize] = target_at[position] as i32);
     }

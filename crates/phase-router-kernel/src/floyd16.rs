@@ -22,18 +22,23 @@ use std::arch::x86_64::*;
 /// Draws done at once: sixteen `u32` lanes.
 pub const LANES: usize = 16;
 
-/// Whether this CPU runs [`draw`] (AVX-512 F, DQ and CD), for `k` slots.
+/// Whether this CPU runs [`draw`] (AVX-512 F, DQ and CD) and
+/// [`ArcWords::select_targets16`](crate::bitset::ArcWords::select_targets16)
+/// (F, BW, DQ, VL, VPOPCNTDQ and BITALG), for `k` slots.
 pub fn available(k: usize) -> bool {
     k <= LANES
         && is_x86_feature_detected!("avx512f")
         && is_x86_feature_detected!("avx512dq")
         && is_x86_feature_detected!("avx512cd")
+        && is_x86_feature_detected!("avx512bw")
+        && is_x86_feature_detected!("avx512vl")
+        && is_x86_feature_detected!("avx512vpopcntdq")
+        && is_x86_feature_detected!("avx512bitalg")
 }
 
 /// Draws `k` distinct ranks out of `0..counts[i]` (each above `k`) for each
-/// of `rows`, exactly as the scalar Floyd does: `ranks[i][t]` is the rank
-/// row `i` keeps at step `t` and `places[i][t]` its place among them in
-/// ascending order. Returns false, with the arrays undefined, when a row
+/// of `rows`, the same set as the scalar Floyd draws, and writes them to
+/// `ranks[i]` in ascending order (with `places[i][t] = t`, the slot each goes to). Returns false, with the arrays undefined, when a row
 /// needs the scalar path. Two rows' work forms two independent chains,
 /// which the CPU overlaps.
 ///
@@ -69,8 +74,8 @@ pub unsafe fn draw<const ROWS: usize>(
     true
 }
 
-/// Floyd's choice between each step's draw and its top, given the draws,
-/// and the places of the kept ranks (see [`draw`]).
+/// Floyd's choice between each step's draw and its top, given the draws;
+/// writes the kept ranks in ascending order, so that each one's place is its index.
 #[target_feature(enable = "avx512f,avx512cd")]
 #[inline]
 fn keep(drawn: __m512i, top0: u32, k: usize, ranks: &mut [u32; LANES], places: &mut [u32; LANES]) {
@@ -95,21 +100,56 @@ fn keep(drawn: __m512i, top0: u32, k: usize, ranks: &mut [u32; LANES], places: &
     }
     let tops = _mm512_add_epi32(_mm512_set1_epi32(top0 as i32), step_indices());
     let kept = _mm512_mask_blend_epi32(collided, drawn, tops);
-    // Lanes past k hold u32::MAX, so that they never count as below a kept rank.
+    // Lanes past k hold u32::MAX, so that they sort last.
     let kept = _mm512_mask_blend_epi32(lanes, _mm512_set1_epi32(-1), kept);
 
-    // Each kept rank's place: how many kept ranks lie below it.
-    let mut below = _mm512_setzero_si512();
-    for j in 0..k {
-        let rank_j = _mm512_permutexvar_epi32(_mm512_set1_epi32(j as i32), kept);
-        let smaller = _mm512_cmplt_epu32_mask(rank_j, kept);
-        below = _mm512_mask_sub_epi32(below, smaller, below, _mm512_set1_epi32(-1));
-    }
+    // Sorted, the kept ranks are in visit order: each one's place is its lane.
     // SAFETY: both arrays are one vector long.
     unsafe {
-        _mm512_storeu_si512(ranks.as_mut_ptr().cast(), kept);
-        _mm512_storeu_si512(places.as_mut_ptr().cast(), below);
+        _mm512_storeu_si512(ranks.as_mut_ptr().cast(), sort(kept));
+        _mm512_storeu_si512(places.as_mut_ptr().cast(), step_indices());
     }
+}
+
+/// The sixteen lanes in ascending order, by a bitonic network: ten rounds
+/// of comparing each lane with a partner and keeping the smaller or the larger.
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn sort(mut x: __m512i) -> __m512i {
+    for (partners, keeps_max) in &SORT_ROUNDS {
+        // SAFETY: `partners` is sixteen `i32`s, one vector.
+        let partner = _mm512_permutexvar_epi32(unsafe { _mm512_loadu_si512(partners.as_ptr().cast()) }, x);
+        x = _mm512_mask_blend_epi32(*keeps_max, _mm512_min_epu32(x, partner), _mm512_max_epu32(x, partner));
+    }
+    x
+}
+
+/// The rounds of [`sort`]: each lane's partner, and the lanes that keep the
+/// larger of their pair.
+static SORT_ROUNDS: [([i32; LANES], u16); 10] = sort_rounds();
+
+const fn sort_rounds() -> [([i32; LANES], u16); 10] {
+    let mut rounds = [([0; LANES], 0); 10];
+    let (mut round, mut block) = (0, 2);
+    while block <= LANES {
+        let mut distance = block / 2;
+        while distance >= 1 {
+            let mut lane = 0;
+            while lane < LANES {
+                rounds[round].0[lane] = (lane ^ distance) as i32;
+                // The upper lane of a pair in an ascending run keeps the
+                // larger, and so does the lower lane in a descending one.
+                if (lane & distance != 0) != (lane & block != 0) {
+                    rounds[round].1 |= 1 << lane;
+                }
+                lane += 1;
+            }
+            round += 1;
+            distance /= 2;
+        }
+        block *= 2;
+    }
+    rounds
 }
 
 /// 0, 1, ..., 15.
@@ -165,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn draws_as_floyd_step_by_step() {
+    fn keeps_what_floyd_step_by_step_keeps() {
         if !available(LANES) {
             eprintln!("this CPU lacks AVX-512 F, DQ or CD: floyd16 is not used here");
             return;
@@ -180,11 +220,10 @@ mod tests {
                     let expected = floyd(key, row, count, k);
                     // SAFETY: available() said yes.
                     assert!(unsafe { draw(key, [row], [count], k, [&mut ranks], [&mut places]) });
-                    assert_eq!(&ranks[..k], &expected[..], "k {k} count {count} row {row}");
                     let mut sorted = expected.clone();
                     sorted.sort();
-                    let wanted: Vec<u32> = expected.iter().map(|r| sorted.binary_search(r).unwrap() as u32).collect();
-                    assert_eq!(&places[..k], &wanted[..], "k {k} count {count} row {row}");
+                    assert_eq!(&ranks[..k], &sorted[..], "k {k} count {count} row {row}");
+                    assert_eq!(&places[..k], &(0..k as u32).collect::<Vec<_>>()[..]);
                     late_collisions += expected.iter().enumerate().filter(|&(t, &r)| r as usize >= count - k && r as usize != count - k + t).count();
                 }
             }
