@@ -15,6 +15,10 @@
 //! lanes at a time, and Lemire's multiply is done in 32-bit halves. Where
 //! Lemire would look at a word twice (probability below `count / 2^64`) the
 //! row goes back to the scalar path, which redraws exactly.
+//!
+//! The kept ranks leave sorted by a bitonic network: ascending rank is visit
+//! order, so [`ArcWords::select_targets16`](crate::bitset::ArcWords::select_targets16)
+//! can write the row's targets straight to its slots.
 
 use crate::stream::{mix, GOLDEN_GAMMA, MIX_MULTIPLIERS};
 use std::arch::x86_64::*;

@@ -148,7 +148,7 @@ impl LanesChooser<'_, '_> {
             spare.push(row.with);
         };
         // SAFETY: this chooser exists only where `reservoir_lanes` runs
-        // (`in_lanes`), and it is called with a lane busy.
+        // (`in_lanes`).
         unsafe { self.lanes.finish_some(fill) };
     }
 }

@@ -48,8 +48,13 @@
 //! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
 //!    of a long row's candidates are drawn by Floyd's algorithm from a
 //!    counter-based generator, `k` draws per row instead of one per candidate
-//!    (for `k <= 16` with AVX-512, a row's draws all at once in one vector).
-//!    Uniform and frozen by its own vectors, but not the reference's choice.
+//!    (for `k <= 16` with AVX-512, a row's draws, their order and the lookup
+//!    of its targets all in vector lanes). Uniform and frozen by its own
+//!    vectors, but not the reference's choice.
+//!
+//! Every vector path is chosen at run time from what the CPU reports
+//! (`is_x86_feature_detected!`), with a portable path beside it that gives
+//! the same output; tests compare the two wherever the CPU runs both.
 //!
 //! ## Entry points
 //!
