@@ -108,11 +108,29 @@ function machine() {
   return [
     ['CPUs (`nproc`)', command('nproc', [])],
     ['CPU model', cpus[0]?.model.trim() ?? 'unknown'],
+    ['vector features the kernels pick at run time', simdFeatures()],
     ['memory', `${Math.round(os.totalmem() / 2 ** 30)} GiB`],
     ['load average when the report was written (1, 5, 15 min)', os.loadavg().map((l) => l.toFixed(1)).join(', ')],
     ['Node.js', process.version],
     ['rustc', command('rustc', ['-V'])],
   ]
+}
+
+/**
+ * Which of the instruction sets the kernel crate detects at run time this
+ * CPU has (Linux only): with AVX-512 the kernels take their vector-lane
+ * paths, without it the portable ones, which are several times slower.
+ */
+function simdFeatures() {
+  let flags
+  try {
+    flags = new Set(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)[1].trim().split(/\s+/))
+  } catch {
+    return 'unknown'
+  }
+  const wanted = ['popcnt', 'bmi2', 'avx2', 'avx512f', 'avx512cd', 'avx512dq', 'avx512bw', 'avx512vl', 'avx512_vpopcntdq', 'avx512_bitalg']
+  const present = wanted.filter((flag) => flags.has(flag))
+  return present.length > 0 ? present.join(', ') : 'none of ' + wanted.join(', ')
 }
 
 /** Values of a sweep in numeric order, as Criterion wrote them. */
