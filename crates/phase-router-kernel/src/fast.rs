@@ -34,10 +34,17 @@ fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_regis
     })
 }
 
-/// Whether [`crate::floyd16`] can draw rows of `k` slots on this CPU.
+/// Up to this many slots a row is drawn and looked up on the scalar path
+/// even where [`crate::floyd16`] runs: its sixteen lanes cost the same for
+/// any `k`, and one or two scalar draws and lookups cost less (about 10% of a
+/// whole fast route at k = 1 or 2; at k = 4 the two break even).
+#[cfg(target_arch = "x86_64")]
+const SCALAR_K: usize = 2;
+
+/// Whether [`crate::floyd16`] can draw rows of `k` slots on this CPU, and is worth it.
 fn in_registers(k: usize) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return crate::floyd16::available(k);
+    return k > SCALAR_K && crate::floyd16::available(k);
     #[cfg(not(target_arch = "x86_64"))]
     false
 }
