@@ -36,10 +36,14 @@ fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_regis
 
 /// Up to this many slots a row is drawn and looked up on the scalar path
 /// even where [`crate::floyd16`] runs: its sixteen lanes cost the same for
-/// any `k`, and one or two scalar draws and lookups cost less (about 10% of a
-/// whole fast route at k = 1 or 2; at k = 4 the two break even).
+/// any `k`, while a few scalar draws and lookups cost less. At n = 4096 a
+/// whole fast route took about 45% less time at k = 1 and 15% less at
+/// k = 4 on the scalar path; at k = 6 the lanes were faster.
 #[cfg(target_arch = "x86_64")]
-const SCALAR_K: usize = 2;
+const SCALAR_K: usize = 4;
+
+/// Up to this many drawn ranks, their order is found by comparing them pairwise.
+const PAIRWISE_K: usize = 8;
 
 /// Whether [`crate::floyd16`] can draw rows of `k` slots on this CPU, and is worth it.
 fn in_registers(k: usize) -> bool {
@@ -113,9 +117,19 @@ impl FloydChooser<'_> {
             }
         }
         // Ascending ranks are visit order: each rank's place among them is
-        // counted in the bitset, which is then cleared for the next row.
+        // counted, and the bitset cleared for the next row. A few ranks are
+        // compared pairwise and their bits cleared one by one; more are
+        // counted with popcounts in the bitset.
         for i in 0..ROWS {
-            self.taken[i].places_then_clear(counts[i], &self.ranks[i], &mut self.places[i]);
+            let ranks = &self.ranks[i][..k];
+            if k <= PAIRWISE_K {
+                for (place, &rank) in self.places[i].iter_mut().zip(ranks) {
+                    *place = ranks.iter().filter(|&&other| other < rank).count() as u32;
+                    self.taken[i].clear(rank as usize);
+                }
+            } else {
+                self.taken[i].places_then_clear(counts[i], ranks, &mut self.places[i]);
+            }
         }
     }
 
