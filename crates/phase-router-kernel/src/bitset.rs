@@ -336,19 +336,24 @@ impl ArcWords {
         in_word: impl Fn(u64, u32) -> u32,
     ) {
         let ends = &self.before[1..=self.words.len()];
-        for (block, ranks) in ranks.chunks(RANK_LANES).enumerate() {
+        // The bit of rank `rank` in word `w`, as `found` wants it.
+        let mut found_in = |i: usize, rank: u32, w: usize| {
+            let bit = in_word(self.words[w], rank - self.before[w]);
+            found(i, self.base(w) + bit as usize);
+        };
+        if ranks.len() <= FEW_RANKS {
             // A few ranks are quicker counted one at a time than in a vector of sixteen.
-            let word_of = if ranks.len() <= FEW_RANKS {
-                words_holding_each(ends, ranks)
-            } else {
-                let mut lanes = [u32::MAX; RANK_LANES];
-                lanes[..ranks.len()].copy_from_slice(ranks);
-                words_of(ends, &lanes)
-            };
+            for (i, &rank) in ranks.iter().enumerate() {
+                found_in(i, rank, words_holding_one(ends, rank));
+            }
+            return;
+        }
+        for (block, ranks) in ranks.chunks(RANK_LANES).enumerate() {
+            let mut lanes = [u32::MAX; RANK_LANES];
+            lanes[..ranks.len()].copy_from_slice(ranks);
+            let word_of = words_of(ends, &lanes);
             for (lane, (&rank, &w)) in ranks.iter().zip(&word_of).enumerate() {
-                let w = w as usize;
-                let bit = in_word(self.words[w], rank - self.before[w]);
-                found(block * RANK_LANES + lane, self.base(w) + bit as usize);
+                found_in(block * RANK_LANES + lane, rank, w as usize);
             }
         }
     }
@@ -369,19 +374,14 @@ fn words_holding(ends: &[u32], ranks: &[u32; RANK_LANES]) -> [u32; RANK_LANES] {
     passed
 }
 
-/// [`words_holding`] for a few ranks, one at a time (each count is still
-/// branch-free, and vectorized across `ends`).
+/// [`words_holding`] for one rank (still branch-free, and vectorized across `ends`).
 #[inline(always)]
-fn words_holding_each(ends: &[u32], ranks: &[u32]) -> [u32; RANK_LANES] {
-    let mut passed = [0u32; RANK_LANES];
-    for (passed, &rank) in passed.iter_mut().zip(ranks) {
-        *passed = ends.iter().map(|&end| (end <= rank) as u32).sum();
-    }
-    passed
+fn words_holding_one(ends: &[u32], rank: u32) -> usize {
+    ends.iter().map(|&end| (end <= rank) as u32).sum::<u32>() as usize
 }
 
-/// Up to this many ranks, [`words_holding_each`] beats a vector of sixteen.
-const FEW_RANKS: usize = 4;
+/// Up to this many ranks, [`words_holding_one`] each beats a vector of sixteen.
+const FEW_RANKS: usize = 6;
 
 /// [`words_holding`] with the sixteen ranks in one AVX-512 vector (the
 /// compiler, left alone, vectorizes across `ends` instead).
