@@ -415,7 +415,7 @@ struct WordSpan {
 impl WordSpan {
     fn new(lo: usize, hi: usize) -> Self {
         let (first, last) = if hi > lo { (lo / 64, hi.div_ceil(64)) } else { (0, 0) };
-        let high_mask = if hi % 64 == 0 { !0 } else { !(!0 << (hi % 64)) };
+        let high_mask = if hi.is_multiple_of(64) { !0 } else { !(!0 << (hi % 64)) };
         WordSpan { first, last, low_mask: !0 << (lo % 64), high_mask }
     }
 
