@@ -82,18 +82,23 @@ impl<'out> Chooser<'out> for FloydChooser<'_> {
             keep_all(candidates, self.target_at, slots);
             return;
         }
-        if !self.draw_in_registers([row], [count], slots.len()) {
-            self.draw([row], [count], slots.len());
+        if self.draw_in_registers([row], [count], slots.len()) {
+            self.place_in_registers(0, candidates, slots);
+            return;
         }
+        self.draw([row], [count], slots.len());
         self.place(0, candidates, slots);
     }
 
     fn choose_two(&mut self, first: RowToFill<'_, 'out>, second: RowToFill<'_, 'out>) {
         let (k, counts) = (first.slots.len(), [first.candidates.count(), second.candidates.count()]);
         let rows = [first.row, second.row];
-        if !self.draw_in_registers(rows, counts, k) {
-            self.draw(rows, counts, k);
+        if self.draw_in_registers(rows, counts, k) {
+            self.place_in_registers(0, first.candidates, first.slots);
+            self.place_in_registers(1, second.candidates, second.slots);
+            return;
         }
+        self.draw(rows, counts, k);
         self.place(0, first.candidates, first.slots);
         self.place(1, second.candidates, second.slots);
     }
@@ -150,14 +155,21 @@ impl FloydChooser<'_> {
         false
     }
 
+    /// [`place`](Self::place) for ranks drawn by [`crate::floyd16`] (sorted, so each one's place is its index).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
+    fn place_in_registers(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let ranks = self.ranks[i][..LANES].try_into().unwrap();
+            // SAFETY: ranks are drawn in registers only where the CPU has what this needs too.
+            unsafe { candidates.select_targets16(ranks, self.target_at, slots) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        unreachable!("nothing is drawn in registers here");
+    }
+
     /// Fills `slots` with the candidates at the ranks drawn for row `i`, in visit order.
     fn place(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
-        #[cfg(target_arch = "x86_64")]
-        if self.in_registers {
-            let ranks = self.ranks[i][..LANES].try_into().unwrap();
-            // SAFETY: `in_registers` is set only where the CPU has what this needs.
-            return unsafe { candidates.select_targets16(ranks, self.target_at, slots) };
-        }
         let (target_at, places) = (self.target_at, &self.places[i]);
         candidates.select(&self.ranks[i][..slots.len()], |drawn, position| slots[places[drawn] as usize] = target_at[position] as i32);
     }
