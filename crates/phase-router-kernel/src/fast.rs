@@ -14,7 +14,7 @@
 use crate::bitset::{ArcWords, RingBitset};
 use crate::layout::Layout;
 use crate::stream::{key, RowStream};
-use crate::sweep::{keep_all, sweep, Chooser, RowToFill};
+use crate::sweep::{sweep, Chooser, RowToFill};
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`) in fast mode.
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
@@ -78,10 +78,6 @@ struct FloydChooser<'a> {
 impl<'out> Chooser<'out> for FloydChooser<'_> {
     fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]) {
         let count = candidates.count();
-        if count <= slots.len() {
-            keep_all(candidates, self.target_at, slots);
-            return;
-        }
         if self.draw_in_registers([row], [count], slots.len()) {
             self.place_in_registers(0, candidates, slots);
             return;

@@ -24,7 +24,7 @@ use crate::layout::Layout;
 use crate::reservoir::Holdings;
 #[cfg(target_arch = "x86_64")]
 use crate::reservoir_lanes::{Drawing, Lanes};
-use crate::sweep::{keep_all, sweep, Chooser, RowToFill};
+use crate::sweep::{sweep, Chooser, RowToFill};
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`); same output as [`crate::walk::route`].
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
@@ -71,10 +71,6 @@ impl<'out> Chooser<'out> for ReservoirChooser<'_> {
 
     fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]) {
         let count = candidates.count();
-        if count <= slots.len() {
-            keep_all(candidates, self.target_at, slots);
-            return;
-        }
         let held = self.holdings.one(count as u64, row_seed(self.seed, row));
         place(held, candidates, self.target_at, slots);
     }
@@ -114,10 +110,6 @@ impl<'out> Chooser<'out> for LanesChooser<'_, 'out> {
 
     fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]) {
         let count = candidates.count();
-        if count <= slots.len() {
-            keep_all(candidates, self.target_at, slots);
-            return;
-        }
         let lane = match self.lanes.free_lane() {
             Some(lane) => lane,
             None => {

@@ -12,8 +12,9 @@
 //!
 //! Row `j`'s candidates are then the set bits inside its S-arc, met from the
 //! start of the arc: exactly the reference's visit order. The sweep copies
-//! them out ([`ArcWords`]) and a [`Chooser`] decides which of them fill the
-//! row's `k` slots. Rows are handed over two at a time, so that a chooser
+//! them out ([`ArcWords`]). A row with at most `k` candidates keeps them
+//! all, in that order; for a longer one a [`Chooser`] decides which fill
+//! its `k` slots. Long rows are handed over two at a time, so that a chooser
 //! whose work is a serial chain per row can run two chains side by side.
 //!
 //! On a large layout the T-ring is cut into contiguous chunks, one Rayon task
@@ -38,12 +39,12 @@ pub trait Chooser<'out> {
     const DRAWS_PER_CANDIDATE: bool = false;
 
     /// Fills `slots` (all -1 on entry, `k` long) for source `row`, whose
-    /// candidates are the set bits of `candidates`. The chooser may swap
+    /// candidates are the set bits of `candidates`, more of them than slots
+    /// (the sweep fills shorter rows itself). The chooser may swap
     /// `candidates` for another `ArcWords` (the sweep reloads it anyway).
     fn choose(&mut self, row: usize, candidates: &mut ArcWords, slots: &'out mut [i32]);
 
-    /// [`choose`](Self::choose) for two rows met one after the other, each
-    /// with more candidates than slots (shorter rows go to `choose`).
+    /// [`choose`](Self::choose) for two rows, the one met first first.
     fn choose_two(&mut self, first: RowToFill<'_, 'out>, second: RowToFill<'_, 'out>) {
         self.choose(first.row, first.candidates, first.slots);
         self.choose(second.row, second.candidates, second.slots);
@@ -88,36 +89,36 @@ pub fn sweep<'out, C: Chooser<'out>>(layout: &Layout, k: usize, out: &'out mut [
         let first = chunk * chunk_len;
         let mut bits = covering_targets(layout, first as u32);
         let mut chooser = new_chooser();
-        let (mut candidates, mut next_candidates) = (ArcWords::default(), ArcWords::default());
-        // Moves the bitset to point `q` and copies out the candidates of the
-        // row there; returns that row's source and its slots.
-        let mut load = |q: usize, into: &mut ArcWords| {
+        // A long row waits in `buffers[0]` for the next long row, so that
+        // the chooser gets them as a pair; short rows are filled at once.
+        let mut buffers = [ArcWords::default(), ArcWords::default()];
+        let mut waiting = None;
+        for (q, row) in (first..).zip(rows.iter()) {
             if q > first {
                 flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
             }
-            let row = rows[q - first];
-            into.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
+            let buffer = &mut buffers[waiting.is_some() as usize];
+            buffer.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
             // SAFETY: each source sits at one T-point and this chunk is the
             // only one that visits point `q`.
             let slots = unsafe { out.row(row.source as usize) };
-            (row.source as usize, slots)
-        };
-        for q in (first..first + rows.len()).step_by(2) {
-            let (row, slots) = load(q, &mut candidates);
-            if q + 1 == first + rows.len() {
-                chooser.choose(row, &mut candidates, slots); // the chunk's last row has no partner
+            if buffer.count() <= k {
+                keep_all(buffer, &layout.target_at, slots);
                 continue;
             }
-            let (next_row, next_slots) = load(q + 1, &mut next_candidates);
-            if candidates.count() <= k || next_candidates.count() <= k {
-                chooser.choose(row, &mut candidates, slots);
-                chooser.choose(next_row, &mut next_candidates, next_slots);
-                continue;
+            match waiting.take() {
+                None => waiting = Some((row.source as usize, slots)),
+                Some((first_row, first_slots)) => {
+                    let [first_candidates, candidates] = &mut buffers;
+                    chooser.choose_two(
+                        RowToFill { row: first_row, candidates: first_candidates, slots: first_slots },
+                        RowToFill { row: row.source as usize, candidates, slots },
+                    );
+                }
             }
-            chooser.choose_two(
-                RowToFill { row, candidates: &mut candidates, slots },
-                RowToFill { row: next_row, candidates: &mut next_candidates, slots: next_slots },
-            );
+        }
+        if let Some((row, slots)) = waiting {
+            chooser.choose(row, &mut buffers[0], slots);
         }
         chooser.finish();
     });
@@ -189,7 +190,7 @@ fn rows_by_point(layout: &Layout) -> Vec<Row> {
 }
 
 /// Writes every candidate, in visit order, to the front of `slots` (which must be long enough).
-pub fn keep_all(candidates: &ArcWords, target_at: &[u32], slots: &mut [i32]) {
+fn keep_all(candidates: &ArcWords, target_at: &[u32], slots: &mut [i32]) {
     let mut slot = 0;
     candidates.for_each(|p| {
         slots[slot] = target_at[p] as i32;
