@@ -198,16 +198,15 @@ impl ArcWords {
 
     /// Appends the words holding bits `lo..hi` of `words`, masked to that range.
     fn push_segment(&mut self, words: &[u64], lo: usize, hi: usize) {
-        if hi <= lo {
+        let span = WordSpan::new(lo, hi);
+        if span.len() == 0 {
             return;
         }
         let at = self.words.len();
-        self.words.extend_from_slice(&words[lo / 64..hi.div_ceil(64)]);
-        self.words[at] &= !0 << (lo % 64);
-        if !hi.is_multiple_of(64) {
-            let last = self.words.len() - 1;
-            self.words[last] &= !(!0 << (hi % 64));
-        }
+        self.words.extend_from_slice(&words[span.first..span.last]);
+        self.words[at] &= span.low_mask;
+        let last = self.words.len() - 1;
+        self.words[last] &= span.high_mask;
     }
 
     /// Ring position of bit 0 of `words[w]`.
@@ -298,11 +297,7 @@ impl ArcWords {
         let lanes = (u32::MAX >> (32 - k)) as u16;
         // SAFETY: `ranks` is sixteen `u32`s, one vector.
         let ranks = unsafe { _mm512_loadu_si512(ranks.as_ptr().cast()) };
-        let mut word_of = _mm512_setzero_si512();
-        for &end in &self.before[1..=self.words.len()] {
-            let below = _mm512_cmple_epu32_mask(_mm512_set1_epi32(end as i32), ranks);
-            word_of = _mm512_mask_sub_epi32(word_of, below, word_of, _mm512_set1_epi32(-1));
-        }
+        let word_of = words_holding_lanes(&self.before[1..=self.words.len()], ranks);
         let word_of = _mm512_min_epu32(word_of, _mm512_set1_epi32(self.words.len() as i32 - 1));
         // SAFETY: every index is at most `words.len() - 1`, within both `before` and `words`.
         let (before, low_words, high_words) = unsafe {
@@ -389,21 +384,29 @@ const FEW_RANKS: usize = 6;
 #[target_feature(enable = "avx512f")]
 fn words_holding_avx512(ends: &[u32], ranks: &[u32; RANK_LANES]) -> [u32; RANK_LANES] {
     use std::arch::x86_64::*;
-    // SAFETY: `ranks` and `passed` are 16 `u32`s, one unaligned vector each.
-    let ranks = unsafe { _mm512_loadu_si512(ranks.as_ptr().cast()) };
-    let mut passed = _mm512_setzero_si512();
-    for &end in ends {
-        let below = _mm512_cmple_epu32_mask(_mm512_set1_epi32(end as i32), ranks);
-        passed = _mm512_mask_sub_epi32(passed, below, passed, _mm512_set1_epi32(-1));
-    }
+    // SAFETY: `ranks` and `out` are 16 `u32`s, one unaligned vector each.
+    let passed = words_holding_lanes(ends, unsafe { _mm512_loadu_si512(ranks.as_ptr().cast()) });
     let mut out = [0u32; RANK_LANES];
     unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast(), passed) };
     out
 }
 
+/// [`words_holding`] on ranks and counts in vector lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn words_holding_lanes(ends: &[u32], ranks: std::arch::x86_64::__m512i) -> std::arch::x86_64::__m512i {
+    use std::arch::x86_64::*;
+    let mut passed = _mm512_setzero_si512();
+    for &end in ends {
+        let below = _mm512_cmple_epu32_mask(_mm512_set1_epi32(end as i32), ranks);
+        passed = _mm512_mask_sub_epi32(passed, below, passed, _mm512_set1_epi32(-1));
+    }
+    passed
+}
+
 /// The words of a bitset holding bits `lo..hi`, and the masks that clear
 /// the bits outside that range in its first and last word.
-#[cfg(target_arch = "x86_64")]
 struct WordSpan {
     first: usize,
     last: usize,
@@ -411,7 +414,6 @@ struct WordSpan {
     high_mask: u64,
 }
 
-#[cfg(target_arch = "x86_64")]
 impl WordSpan {
     fn new(lo: usize, hi: usize) -> Self {
         let (first, last) = if hi > lo { (lo / 64, hi.div_ceil(64)) } else { (0, 0) };
