@@ -128,6 +128,7 @@ pub mod walk;
 pub use bits::build_bits;
 pub use error::InputError;
 pub use layout::Layout;
+pub use perm::auto_permutations;
 
 /// Largest output, in slots, that one call may produce (the longest `Int32Array` index range).
 pub const MAX_SLOTS: usize = i32::MAX as usize;
