@@ -40,10 +40,26 @@ function isMusl() {
   } catch {
     // No ldd (slim images): ask node which C library it runs on.
   }
-  const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null
+  const report = diagnosticReport()
   if (!report) return false
   if (report.header?.glibcVersionRuntime) return false
   return (report.sharedObjects || []).some((f) => f.includes('libc.musl-') || f.includes('ld-musl-'))
+}
+
+// Node's diagnostic report, which names the C library node was linked with.
+// By default a report resolves the host name of every network interface, on
+// this thread: that can freeze the first require for minutes on hosts with
+// slow DNS, so network details are switched off while it is taken.
+function diagnosticReport() {
+  const reporter = process.report
+  if (typeof reporter?.getReport !== 'function') return null
+  const excluded = reporter.excludeNetwork
+  reporter.excludeNetwork = true
+  try {
+    return reporter.getReport()
+  } finally {
+    reporter.excludeNetwork = excluded
+  }
 }
 
 // The napi platform suffix, e.g. "linux-x64-musl" or "darwin-arm64".

@@ -3,7 +3,7 @@
 // looked for and the cause of every failed attempt. Each case runs the real
 // loader in a child process from a temp copy, with the platform faked by a
 // preload script, so nothing here depends on the test machine's platform.
-const { execFileSync } = require('node:child_process')
+const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
@@ -31,17 +31,32 @@ function loadAs({ platform = process.platform, arch = process.arch, musl, env = 
      const musl = ${JSON.stringify(musl)}
      const fs = require('node:fs')
      const real = fs.readFileSync
-     fs.readFileSync = (f, ...rest) =>
-       f === '/usr/bin/ldd' && musl !== undefined ? (musl ? 'musl libc (x86_64)' : 'GNU C Library ldd') : real(f, ...rest)`,
+     fs.readFileSync = (f, ...rest) => {
+       if (f !== '/usr/bin/ldd' || musl === undefined) return real(f, ...rest)
+       if (musl === 'no-ldd') throw Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' })
+       return musl ? 'musl libc (x86_64)' : 'GNU C Library ldd'
+     }
+     // Records whether network details were excluded when a report was taken.
+     const getReport = process.report.getReport.bind(process.report)
+     process.report.getReport = () => {
+       process.stderr.write('report excludeNetwork=' + process.report.excludeNetwork + '\\n')
+       return getReport()
+     }`,
   )
   const script = `try { console.log('loaded: ' + Object.keys(require('./binding.js')).sort().join(',')) }
                   catch (e) { console.log(e.code + '\\n' + e.message) }`
-  return execFileSync(process.execPath, ['-r', preload, '-e', script], {
+  const result = spawnSync(process.execPath, ['-r', preload, '-e', script], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, PHASE_ROUTER_NATIVE_PATH: '', ...env },
-  }).trim()
+  })
+  if (result.status !== 0) throw new Error(`loader child failed: ${result.stderr}`)
+  reportsTaken = result.stderr.split('\n').filter((line) => line.startsWith('report '))
+  return result.stdout.trim()
 }
+
+// The `report excludeNetwork=...` lines of the last loadAs call.
+let reportsTaken = []
 
 test('with no binary anywhere, the error names the platform and each attempt with its cause', () => {
   const msg = loadAs({ platform: 'linux', arch: 'arm64', musl: false })
@@ -57,6 +72,18 @@ test('musl is detected at run time and changes the triple looked for', () => {
   expect(msg).toContain('native addon for linux-x64-musl (x86_64-unknown-linux-musl)')
   expect(msg).toContain('phase-router-linux-x64-musl')
   expect(msg).not.toContain('-gnu')
+})
+
+test('without /usr/bin/ldd, the C library comes from a report taken without network lookups', () => {
+  const msg = loadAs({ platform: 'linux', arch: 'arm64', musl: 'no-ldd' })
+  // This machine's node is glibc-linked, so the report says gnu.
+  expect(msg).toContain('native addon for linux-arm64-gnu')
+  expect(reportsTaken).toEqual(['report excludeNetwork=true'])
+})
+
+test('with /usr/bin/ldd, no report is taken at all', () => {
+  loadAs({ platform: 'linux', arch: 'arm64', musl: false })
+  expect(reportsTaken).toEqual([])
 })
 
 test.each([
