@@ -11,7 +11,7 @@ const os = require('node:os')
 const path = require('node:path')
 const Benchmark = require('benchmark')
 const api = require('..')
-const { degrees } = require('../lib/cli/bench')
+const { degrees } = require('phase-router-cli/lib/bench')
 const { walkRoute } = require('./walk')
 
 const SEED = 42

@@ -6,7 +6,7 @@
 'use strict'
 
 // The CLI's small seeded generator; the walk only needs some uniform draws.
-const { mulberry32 } = require('../lib/cli/profiles')
+const { mulberry32 } = require('phase-router-cli/lib/profiles')
 
 function popcount32(x) {
   x -= (x >>> 1) & 0x55555555

@@ -2,7 +2,8 @@
 // last Criterion run (target/criterion) and of the last `npm run bench:js`
 // (results/bench-js.json). It measures nothing itself, so the page always
 // shows one run's figures; see REGENERATE below for the whole sequence.
-// Run with `npm run perf:report` after `npm run build` (it needs lib/cli).
+// Run with `npm run perf:report` after `npm run build` (it needs the CLI's
+// charts, built into packages/cli/lib).
 
 'use strict'
 
@@ -10,8 +11,8 @@ const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { timingChart } = require('../lib/cli/charts')
-const { writeChartPng } = require('../lib/cli/render')
+const { timingChart } = require('phase-router-cli/lib/charts')
+const { writeChartPng } = require('phase-router-cli/lib/render')
 
 const ROOT = path.join(__dirname, '..')
 const CRITERION = path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'criterion')

@@ -3,8 +3,7 @@
 // only copy of those figures in the code; the moe command, its plots and the
 // reproduction test all read them from here.
 
-import type { ProfileName } from '../../index'
-import { capacityProfile, makeHardCaps } from '../index'
+import { capacityProfile, makeHardCaps, type ProfileName } from 'phase-router'
 import type { Setup } from './survival'
 
 export type ExperimentName = 'headroom' | 'k' | 'n' | 'profile'

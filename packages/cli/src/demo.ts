@@ -4,7 +4,7 @@
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { capacityProfile, computeLoads, enforceCapacity, hashRoute, loadStats, makeHardCaps, route } from '../index'
+import { capacityProfile, computeLoads, enforceCapacity, hashRoute, loadStats, makeHardCaps, route } from 'phase-router'
 import { type ExpertPoint, fillChart, loadChart } from './charts'
 import type { Command, Values } from './options'
 import { writeChartPng } from './render'
