@@ -33,14 +33,19 @@ const npm = (args, cwd) =>
 // The addon built for this machine: <binaryName>.<platform>.node at the root.
 const built = fs.readdirSync(root).filter((f) => f.startsWith(`${binaryName}.`) && f.endsWith('.node'))
 if (built.length !== 1) {
-  throw new Error(`expected exactly one ${binaryName}.<platform>.node in ${root} (run npm run build:native), found: ${built.join(', ') || 'none'}`)
+  throw new Error(
+    `expected exactly one ${binaryName}.<platform>.node in ${root} (run npm run build:native), found: ${built.join(', ') || 'none'}`,
+  )
 }
 const platform = built[0].slice(binaryName.length + 1, -'.node'.length)
 const platformPackage = `${pkg.name}-${platform}`
 
 // 1. Platform package: napi writes npm/<platform>/package.json with the
 //    os/cpu/libc fields that make npm install it only where it runs.
-execFileSync(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'create-npm-dirs'], { cwd: root, stdio: 'ignore' })
+execFileSync(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'create-npm-dirs'], {
+  cwd: root,
+  stdio: 'ignore',
+})
 const platformDir = path.join(root, 'npm', platform)
 fs.copyFileSync(path.join(root, built[0]), path.join(platformDir, built[0]))
 
@@ -69,7 +74,12 @@ for (const [name, dir] of [
   ['cli', cliDir],
 ]) {
   const [info] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', out], dir))
-  tarballs[name] = { file: path.join(out, info.filename), size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f) => f.path) }
+  tarballs[name] = {
+    file: path.join(out, info.filename),
+    size: info.size,
+    unpackedSize: info.unpackedSize,
+    files: info.files.map((f) => f.path),
+  }
 }
 fs.rmSync(stage, { recursive: true, force: true })
 console.log(JSON.stringify({ platform, platformPackage, tarballs }, null, 2))
