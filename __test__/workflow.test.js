@@ -38,8 +38,17 @@ beforeAll(async () => {
 })
 
 test('the linter itself reports a broken workflow', () => {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
-  const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [missing]\n    steps:\n      - run: echo ${{ matrix.nope }}\n'
+  const broken = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    needs: [missing]',
+    '    steps:',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+    '      - run: echo ${{ matrix.nope }}',
+    '',
+  ].join('\n')
   const kinds = lint(broken, 'broken.yml').map((e) => e.kind)
   expect(kinds).toEqual(expect.arrayContaining(['job-needs', 'expression']))
 })
