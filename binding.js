@@ -88,7 +88,7 @@ function loadBinding({ suffix = platformSuffix(), dir = __dirname, env = process
     try {
       return load(specifier)
     } catch (err) {
-      failures.push(`  - ${what} (${specifier}): ${err && err.message ? err.message.split('\n')[0] : String(err)}`)
+      failures.push(`  - ${what} (${specifier}): ${err?.message ? err.message.split('\n')[0] : String(err)}`)
     }
   }
   const triple = PREBUILT[suffix]

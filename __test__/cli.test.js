@@ -4,7 +4,8 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
-const BIN = path.join(__dirname, '..', 'bin', 'phase-router.js')
+// The workspace package phase-router-cli (packages/cli), found by name as npx finds it.
+const BIN = require.resolve('phase-router-cli/bin/phase-router.js')
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 function cli(...args) {

@@ -1,8 +1,8 @@
 // The goal of the "beyond the reference" issue, checked on a reduced run:
 // `stride` keeps at least 99.5% of the capacity bound on every configuration
 // of every experiment. Only stride and the bound run, so all configurations fit.
-const { EXPERIMENTS } = require('../lib/cli/published.js')
-const { runExperiment, runServing } = require('../lib/cli/moe.js')
+const { EXPERIMENTS } = require('phase-router-cli/lib/published.js')
+const { runExperiment, runServing } = require('phase-router-cli/lib/moe.js')
 
 const SEEDS = 2
 const METHODS = ['stride', 'bound']

@@ -1,5 +1,5 @@
 // The water-filling yardstick of `phase-router moe`.
-const { greedyRoute } = require('../lib/cli/greedy.js')
+const { greedyRoute } = require('phase-router-cli/lib/greedy.js')
 
 test('a hand-worked case: most room first, ties to the lowest index', () => {
   // caps [2, 1, 3], k = 2. Token 0: rooms 2 1 3 -> experts 2, 0 (rooms now 1 1 2).

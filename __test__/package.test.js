@@ -1,8 +1,10 @@
 // End-to-end check of what users install: scripts/package.js packs the main
-// package and this platform's binary package from the addon already built
-// at the root, both tarballs are installed into an empty folder with Rust
-// removed from PATH, and the install is used the four ways a user would:
-// require, import, the CLI and a strict TypeScript compile.
+// package, this platform's binary package (from the addon already built at
+// the root) and the CLI package phase-router-cli, with Rust removed from PATH.
+// The library's two tarballs are installed alone into an empty folder, which
+// must then hold those two packages and nothing else, and are used the three
+// ways a user would: require, import and a strict TypeScript compile. The CLI
+// is installed with them into a second folder and run through npx.
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -12,6 +14,7 @@ const root = path.join(__dirname, '..')
 const isWindows = process.platform === 'win32'
 let work
 let app
+let cliApp
 let packed
 
 // PATH without the folders that hold cargo or rustc, so any step that
@@ -45,6 +48,11 @@ beforeAll(() => {
   packed = JSON.parse(run(process.execPath, [path.join(root, 'scripts', 'package.js'), '--out', path.join(work, 'dist')], root))
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', packed.tarballs.main.file, packed.tarballs.platform.file], app)
+  cliApp = path.join(work, 'cli-app')
+  fs.mkdirSync(cliApp)
+  fs.writeFileSync(path.join(cliApp, 'package.json'), JSON.stringify({ name: 'cli-app', private: true }))
+  const { main, platform, cli } = packed.tarballs
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', main.file, platform.file, cli.file], cliApp)
 }, 300_000)
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
@@ -59,6 +67,19 @@ test('the binary ships only in the platform package', () => {
   expect(packed.tarballs.main.files.filter((f) => f.endsWith('.node'))).toEqual([])
   const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'phase-router', 'package.json'), 'utf8'))
   expect(manifest.optionalDependencies).toEqual({ [packed.platformPackage]: manifest.version })
+})
+
+test('the library installs the loader and one binary, nothing else', () => {
+  const installed = fs
+    .readdirSync(path.join(app, 'node_modules'))
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+  expect(installed).toEqual(['phase-router', packed.platformPackage].sort())
+  const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'phase-router', 'package.json'), 'utf8'))
+  expect(manifest.dependencies ?? {}).toEqual({})
+  expect(manifest.bin).toBeUndefined()
+  // No CLI or plotting code in the library tarball.
+  expect(packed.tarballs.main.files.filter((f) => /^bin\/|(^|\/)cli\/|render|chart/.test(f))).toEqual([])
 })
 
 test('require() loads the prebuilt binary and routes', () => {
@@ -85,9 +106,14 @@ test('ESM import gives the same named exports', () => {
   expect(out.auto).toBe('function')
 })
 
-test('npx phase-router demo runs from the install', () => {
-  const out = run('npx', ['--no', 'phase-router', 'demo'], app)
-  expect(out.trim().length).toBeGreaterThan(0)
+test('npx phase-router demo runs from an install of the CLI package', () => {
+  const out = run('npx', ['--no', 'phase-router', 'demo', '--out', path.join(work, 'plots')], cliApp)
+  expect(out).toContain('Survival after hard caps')
+  expect(fs.readdirSync(path.join(work, 'plots')).sort()).toEqual(['demo-fill.png', 'demo-load.png'])
+  // The CLI's dependency on the library is the one installed next to it, not a second copy.
+  const manifest = (name) => JSON.parse(fs.readFileSync(path.join(cliApp, 'node_modules', name, 'package.json'), 'utf8'))
+  expect(manifest('phase-router-cli').dependencies['phase-router']).toBe(manifest('phase-router').version)
+  expect(fs.existsSync(path.join(cliApp, 'node_modules', 'phase-router-cli', 'node_modules', 'phase-router'))).toBe(false)
 }, 120_000)
 
 test('a TypeScript file using every export compiles with --strict', () => {

@@ -2,8 +2,8 @@
 // baseline, every multi-seed mean must lie within TOLERANCE_PP percentage
 // points of the published single-seed figure (SPEC section 5). Three seeds
 // instead of the CLI's five keep the test short; the protocol is the same.
-const { EXPERIMENTS, TOLERANCE_PP } = require('../lib/cli/published.js')
-const { runExperiment } = require('../lib/cli/moe.js')
+const { EXPERIMENTS, TOLERANCE_PP } = require('phase-router-cli/lib/published.js')
+const { runExperiment } = require('phase-router-cli/lib/moe.js')
 
 const SEEDS = 3
 

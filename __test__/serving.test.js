@@ -1,6 +1,6 @@
 // The inputs of the `serving` sweep: integer caps and the lognormal profile.
-const { roundedCaps, servingSetup, SERVING } = require('../lib/cli/serving.js')
-const { lognormalCapacities, mulberry32 } = require('../lib/cli/profiles.js')
+const { roundedCaps, servingSetup, SERVING } = require('phase-router-cli/lib/serving.js')
+const { lognormalCapacities, mulberry32 } = require('phase-router-cli/lib/profiles.js')
 
 const sum = (xs) => xs.reduce((a, b) => a + b, 0)
 

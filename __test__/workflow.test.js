@@ -38,7 +38,17 @@ beforeAll(async () => {
 })
 
 test('the linter itself reports a broken workflow', () => {
-  const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [missing]\n    steps:\n      - run: echo ${{ matrix.nope }}\n'
+  const broken = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    needs: [missing]',
+    '    steps:',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+    '      - run: echo ${{ matrix.nope }}',
+    '',
+  ].join('\n')
   const kinds = lint(broken, 'broken.yml').map((e) => e.kind)
   expect(kinds).toEqual(expect.arrayContaining(['job-needs', 'expression']))
 })
@@ -98,8 +108,32 @@ test('release runs only on version tags, after the tests, with the napi publishi
     'npx napi artifacts',
     'npx napi prepublish -t npm --no-gh-release',
     'npm publish --provenance --access public',
+    // The CLI last: it depends on the library of the same version.
+    'npm publish --workspace phase-router-cli --provenance --access public',
   ]
   const positions = order.map((step) => script.indexOf(step))
   expect(positions).not.toContain(-1)
   expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+})
+
+test('a lint job runs npm run lint with the Rust lint components, and release waits for it', () => {
+  const lint = ci.jobs.lint
+  const script = lint.steps.map((s) => s.run || '').join('\n')
+  expect(script).toContain('npm ci --ignore-scripts')
+  expect(script).toContain('npm run lint')
+  const toolchain = lint.steps.find((s) => (s.uses || '').startsWith('dtolnay/rust-toolchain'))
+  expect(toolchain.with.components).toMatch(/rustfmt/)
+  expect(toolchain.with.components).toMatch(/clippy/)
+  expect(pkg.scripts.lint).toContain('lint:rust')
+  expect(ci.jobs.release.needs).toContain('lint')
+})
+
+test('the test jobs build the CLI too: build:ts compiles the library and the CLI workspace', () => {
+  expect(pkg.scripts['build:ts']).toMatch(/build:lib/)
+  expect(pkg.scripts['build:ts']).toMatch(/build:cli/)
+  expect(pkg.scripts['build:cli']).toContain('--workspace phase-router-cli')
+  for (const job of ['test-linux', 'test-macos-windows']) {
+    const run = ci.jobs[job].steps.map((s) => s.run || '').join('\n')
+    expect(run).toMatch(/npm run build:ts[\s\S]*npx jest/)
+  }
 })

@@ -11,7 +11,7 @@ const os = require('node:os')
 const path = require('node:path')
 const Benchmark = require('benchmark')
 const api = require('..')
-const { degrees } = require('../lib/cli/bench')
+const { degrees } = require('phase-router-cli/lib/bench')
 const { walkRoute } = require('./walk')
 
 const SEED = 42
@@ -60,7 +60,17 @@ function group(title, n, k, cases) {
       .on('cycle', (event) => {
         const b = event.target
         process.stderr.write(`${title}: ${String(b)}\n`)
-        rows.push({ group: title, name: b.name, n, k, medianUs: median(b.stats.sample) * 1e6, meanUs: b.stats.mean * 1e6, opsPerSec: b.hz, rmePercent: b.stats.rme, samples: b.stats.sample.length })
+        rows.push({
+          group: title,
+          name: b.name,
+          n,
+          k,
+          medianUs: median(b.stats.sample) * 1e6,
+          meanUs: b.stats.mean * 1e6,
+          opsPerSec: b.hz,
+          rmePercent: b.stats.rme,
+          samples: b.stats.sample.length,
+        })
       })
       .on('complete', () => resolve(rows))
       .run({ async: true })
@@ -82,7 +92,9 @@ const jsWalk = (x, n, k) => walkRoute(x.sBits, x.tBits, n, k, x.permS, x.permT, 
 
 function formatRows(rows) {
   const header = ['group', 'case', 'n', 'k', 'median µs', 'mean µs', '±%', 'samples']
-  const cells = rows.map((r) => [r.group, r.name, r.n, r.k, r.medianUs.toFixed(1), r.meanUs.toFixed(1), r.rmePercent.toFixed(1), r.samples].map(String))
+  const cells = rows.map((r) =>
+    [r.group, r.name, r.n, r.k, r.medianUs.toFixed(1), r.meanUs.toFixed(1), r.rmePercent.toFixed(1), r.samples].map(String),
+  )
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
   const line = (c) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ')
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n')
@@ -113,8 +125,16 @@ async function main() {
       ['hashRoute', hash],
       ['route stride', stride],
     ])),
-    ...(await group('native vs JS', 1024, 4, [['phaseRouter', bits()], ['hashRoute', hash], ['JS walk', jsWalk]])),
-    ...(await group('native vs JS', 4096, 16, [['phaseRouter', bits()], ['hashRoute', hash], ['JS walk', jsWalk]])),
+    ...(await group('native vs JS', 1024, 4, [
+      ['phaseRouter', bits()],
+      ['hashRoute', hash],
+      ['JS walk', jsWalk],
+    ])),
+    ...(await group('native vs JS', 4096, 16, [
+      ['phaseRouter', bits()],
+      ['hashRoute', hash],
+      ['JS walk', jsWalk],
+    ])),
   ]
   console.log(formatRows(rows))
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, maxTimeSeconds: MAX_TIME }

@@ -6,12 +6,12 @@
 'use strict'
 
 // The CLI's small seeded generator; the walk only needs some uniform draws.
-const { mulberry32 } = require('../lib/cli/profiles')
+const { mulberry32 } = require('phase-router-cli/lib/profiles')
 
 function popcount32(x) {
   x -= (x >>> 1) & 0x55555555
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24)
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24
 }
 
 /** Ones in each of the n rows of a bit matrix (read as 32-bit halves, which avoids BigInt arithmetic). */

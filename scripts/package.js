@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Packs the two tarballs a user on this platform installs: the main package
-// and the platform package holding the already-built addon. It is the local
+// Packs the tarballs a user on this platform installs: the main package (the
+// library), the platform package holding the already-built addon, and the
+// command-line tool phase-router-cli (packages/cli, a workspace package that
+// depends on the library and owns the plotting dependencies). It is the local
 // rehearsal of the release job (.github/workflows/CI.yml), which does the
 // same for every target with `napi artifacts` and `napi prepublish`.
 //
-// Run `npm run package` (builds first) or, with a .node already built,
-// `node scripts/package.js [--out DIR]`. Needs no network and no Rust.
+// Run `npm run package` (builds first) or, with a .node, lib/ and
+// packages/cli/lib/ already built, `node scripts/package.js [--out DIR]`.
+// Needs no network and no Rust.
 'use strict'
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -15,6 +18,7 @@ const root = path.join(__dirname, '..')
 const outArg = process.argv.indexOf('--out')
 const out = path.resolve(outArg > 0 ? process.argv[outArg + 1] : path.join(root, 'dist'))
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+const cliDir = path.join(root, 'packages', 'cli')
 const binaryName = pkg.napi.binaryName
 
 // On Windows npm is a .cmd script, which execFile can only start via a shell.
@@ -29,14 +33,19 @@ const npm = (args, cwd) =>
 // The addon built for this machine: <binaryName>.<platform>.node at the root.
 const built = fs.readdirSync(root).filter((f) => f.startsWith(`${binaryName}.`) && f.endsWith('.node'))
 if (built.length !== 1) {
-  throw new Error(`expected exactly one ${binaryName}.<platform>.node in ${root} (run npm run build:native), found: ${built.join(', ') || 'none'}`)
+  throw new Error(
+    `expected exactly one ${binaryName}.<platform>.node in ${root} (run npm run build:native), found: ${built.join(', ') || 'none'}`,
+  )
 }
 const platform = built[0].slice(binaryName.length + 1, -'.node'.length)
 const platformPackage = `${pkg.name}-${platform}`
 
 // 1. Platform package: napi writes npm/<platform>/package.json with the
 //    os/cpu/libc fields that make npm install it only where it runs.
-execFileSync(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'create-npm-dirs'], { cwd: root, stdio: 'ignore' })
+execFileSync(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'create-npm-dirs'], {
+  cwd: root,
+  stdio: 'ignore',
+})
 const platformDir = path.join(root, 'npm', platform)
 fs.copyFileSync(path.join(root, built[0]), path.join(platformDir, built[0]))
 
@@ -55,15 +64,22 @@ for (const { path: file } of listing.files) {
 const staged = { ...pkg, optionalDependencies: { ...pkg.optionalDependencies, [platformPackage]: pkg.version } }
 fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(staged, null, 2) + '\n')
 
-// 3. Pack both into the output folder.
+// 3. Pack the three into the output folder. The CLI's manifest already names
+//    the library at its version, which the main tarball satisfies.
 fs.mkdirSync(out, { recursive: true })
 const tarballs = {}
 for (const [name, dir] of [
   ['main', stage],
   ['platform', platformDir],
+  ['cli', cliDir],
 ]) {
   const [info] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', out], dir))
-  tarballs[name] = { file: path.join(out, info.filename), size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f) => f.path) }
+  tarballs[name] = {
+    file: path.join(out, info.filename),
+    size: info.size,
+    unpackedSize: info.unpackedSize,
+    files: info.files.map((f) => f.path),
+  }
 }
 fs.rmSync(stage, { recursive: true, force: true })
 console.log(JSON.stringify({ platform, platformPackage, tarballs }, null, 2))

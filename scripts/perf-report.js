@@ -2,7 +2,8 @@
 // last Criterion run (target/criterion) and of the last `npm run bench:js`
 // (results/bench-js.json). It measures nothing itself, so the page always
 // shows one run's figures; see REGENERATE below for the whole sequence.
-// Run with `npm run perf:report` after `npm run build` (it needs lib/cli).
+// Run with `npm run perf:report` after `npm run build` (it needs the CLI's
+// charts, built into packages/cli/lib).
 
 'use strict'
 
@@ -10,8 +11,8 @@ const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { timingChart } = require('../lib/cli/charts')
-const { writeChartPng } = require('../lib/cli/render')
+const { timingChart } = require('phase-router-cli/lib/charts')
+const { writeChartPng } = require('phase-router-cli/lib/render')
 
 const ROOT = path.join(__dirname, '..')
 const CRITERION = path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'criterion')
@@ -36,7 +37,7 @@ const METHODS = [
   ['degrees', 'whole degree-vector call, reference (`route_degrees`)'],
   ['degrees_fast', 'whole degree-vector call, fast'],
   ['hash', 'uniform hashing (`hash::hash_route`)'],
-  ['stride', "stride strategy (`strategy::route_batch`, `Strategy::Stride`)"],
+  ['stride', 'stride strategy (`strategy::route_batch`, `Strategy::Stride`)'],
   ['popcount', 'popcount pass over both matrices (`BitMatrices::degrees`): the floor of matrix input'],
 ]
 const METHOD_NAMES = METHODS.map(([m]) => m)
@@ -44,8 +45,20 @@ const METHOD_NAMES = METHODS.map(([m]) => m)
 const SWEEPS = [
   { group: 'scaling_n', label: 'n', title: 'Time vs n (k = 16, density 0.3)', xTitle: 'n (sources = targets)', logX: true },
   { group: 'scaling_k', label: 'k', title: 'Time vs k (n = 4096, density 0.3)', xTitle: 'k (slots per source)', logX: true },
-  { group: 'scaling_density', label: 'density', title: 'Time vs density (n = 4096, k = 16)', xTitle: 'density (ones per row / n)', logX: true },
-  { group: 'scaling_threads', label: 'threads', title: 'Time vs Rayon threads (n = 4096, k = 16, density 0.3)', xTitle: 'threads', logX: false },
+  {
+    group: 'scaling_density',
+    label: 'density',
+    title: 'Time vs density (n = 4096, k = 16)',
+    xTitle: 'density (ones per row / n)',
+    logX: true,
+  },
+  {
+    group: 'scaling_threads',
+    label: 'threads',
+    title: 'Time vs Rayon threads (n = 4096, k = 16, density 0.3)',
+    xTitle: 'threads',
+    logX: false,
+  },
 ]
 
 /**
@@ -110,7 +123,13 @@ function machine() {
     ['CPU model', cpus[0]?.model.trim() ?? 'unknown'],
     ['vector features the kernels pick at run time', simdFeatures()],
     ['memory', `${Math.round(os.totalmem() / 2 ** 30)} GiB`],
-    ['load average when the report was written (1, 5, 15 min)', os.loadavg().map((l) => l.toFixed(1)).join(', ')],
+    [
+      'load average when the report was written (1, 5, 15 min)',
+      os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', '),
+    ],
     ['Node.js', process.version],
     ['rustc', command('rustc', ['-V'])],
   ]
@@ -124,7 +143,13 @@ function machine() {
 function simdFeatures() {
   let flags
   try {
-    flags = new Set(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)[1].trim().split(/\s+/))
+    flags = new Set(
+      fs
+        .readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:(.*)$/m)[1]
+        .trim()
+        .split(/\s+/),
+    )
   } catch {
     return 'unknown'
   }
@@ -243,8 +268,16 @@ function goals(h, million, overhead) {
   const walkOver = (m) => h.ms('walk') / h.ms(m)
   const overPopcount = (m) => h.ms(m) / h.ms('popcount')
   const rows = [
-    ['reference >= 5x the walk', `walk / reference = ${sig(walkOver('reference'))}x (whole matrix call: ${sig(walkOver('reference_matrices'))}x)`, status(walkOver('reference') >= 5)],
-    ['fast >= 50x the walk', `walk / fast = ${sig(walkOver('fast'))}x (whole matrix call: ${sig(walkOver('fast_matrices'))}x)`, status(walkOver('fast') >= 50)],
+    [
+      'reference >= 5x the walk',
+      `walk / reference = ${sig(walkOver('reference'))}x (whole matrix call: ${sig(walkOver('reference_matrices'))}x)`,
+      status(walkOver('reference') >= 5),
+    ],
+    [
+      'fast >= 50x the walk',
+      `walk / fast = ${sig(walkOver('fast'))}x (whole matrix call: ${sig(walkOver('fast_matrices'))}x)`,
+      status(walkOver('fast') >= 50),
+    ],
     [
       'fast <= 1.5x the popcount pass',
       `whole fast matrix call / popcount = ${sig(overPopcount('fast_matrices'))}x (routing a prepared layout alone: ${sig(overPopcount('fast'))}x)`,
@@ -270,7 +303,10 @@ async function main() {
   const results = criterionResults()
   const h = headline(results)
   if (h.ms('walk') === undefined) throw new Error('no scaling_n results: run `cargo bench -p phase-router-kernel --bench scaling` first')
-  const million = ['Reference', 'Fast'].map((mode) => ({ mode, ms: results.find((r) => r.group === 'degrees_1m' && r.fn?.startsWith(`${mode}/`))?.ns / 1e6 }))
+  const million = ['Reference', 'Fast'].map((mode) => ({
+    mode,
+    ms: results.find((r) => r.group === 'degrees_1m' && r.fn?.startsWith(`${mode}/`))?.ns / 1e6,
+  }))
   const js = jsRows()
   const overhead = overheadSection(results, js)
   const used = results.filter((r) => r.group.startsWith('scaling_') || r.group === 'call' || r.group === 'degrees_1m')
@@ -286,7 +322,7 @@ async function main() {
     'Every figure here is a median from one run of the Criterion benches in',
     '`crates/phase-router-kernel/benches/` (`scaling.rs` for the sweeps, the',
     '`degrees_1m` group of `router.rs` for the million-row case) and one run of',
-    '`benches/js.bench.js`. Inputs are the published benchmark\'s strong profile',
+    "`benches/js.bench.js`. Inputs are the published benchmark's strong profile",
     '(SPEC section 5): every source row has `round(density * n)` ones, target rows',
     'in proportion to capacity, permutations drawn from seed 42. Ratios compare',
     'figures of the same run. The machine is shared with other builds and',

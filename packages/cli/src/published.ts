@@ -3,8 +3,7 @@
 // only copy of those figures in the code; the moe command, its plots and the
 // reproduction test all read them from here.
 
-import type { ProfileName } from '../../index'
-import { capacityProfile, makeHardCaps } from '../index'
+import { capacityProfile, makeHardCaps, type ProfileName } from 'phase-router'
 import type { Setup } from './survival'
 
 export type ExperimentName = 'headroom' | 'k' | 'n' | 'profile'
@@ -43,25 +42,60 @@ export const EXPERIMENTS: Experiment[] = [
     name: 'headroom',
     label: 'headroom (per-expert ceil)',
     config: (headroom) => ({ ...base, headroom: Number(headroom) }),
-    published: points([1.0, 1.1, 1.2, 1.5, 2.0], [[87.9, 79.2], [89.1, 79.2], [89.8, 79.2], [92.4, 80.9], [97.8, 92.5]]),
+    published: points(
+      [1.0, 1.1, 1.2, 1.5, 2.0],
+      [
+        [87.9, 79.2],
+        [89.1, 79.2],
+        [89.8, 79.2],
+        [92.4, 80.9],
+        [97.8, 92.5],
+      ],
+    ),
   },
   {
     name: 'k',
     label: 'k (targets per token)',
     config: (k) => ({ ...base, k: Number(k) }),
-    published: points([1, 2, 4, 8, 16], [[85.4, 70.6], [89.8, 79.2], [91.4, 74.6], [95.9, 78.9], [96.6, 77.6]]),
+    published: points(
+      [1, 2, 4, 8, 16],
+      [
+        [85.4, 70.6],
+        [89.8, 79.2],
+        [91.4, 74.6],
+        [95.9, 78.9],
+        [96.6, 77.6],
+      ],
+    ),
   },
   {
     name: 'n',
     label: 'N (tokens = experts)',
     config: (n) => ({ ...base, n: Number(n) }),
-    published: points([256, 512, 1024, 2048, 4096], [[91.6, 77.7], [92.1, 80.6], [89.8, 79.2], [90.1, 78.7], [91.1, 79.0]]),
+    published: points(
+      [256, 512, 1024, 2048, 4096],
+      [
+        [91.6, 77.7],
+        [92.1, 80.6],
+        [89.8, 79.2],
+        [90.1, 78.7],
+        [91.1, 79.0],
+      ],
+    ),
   },
   {
     name: 'profile',
     label: 'capacity profile',
     config: (profile) => ({ ...base, profile: profile as ProfileName }),
-    published: points(['uniform', 'mild', 'strong', 'extreme'], [[89.4, 89.2], [87.5, 78.8], [89.8, 79.2], [83.0, 74.8]]),
+    published: points(
+      ['uniform', 'mild', 'strong', 'extreme'],
+      [
+        [89.4, 89.2],
+        [87.5, 78.8],
+        [89.8, 79.2],
+        [83.0, 74.8],
+      ],
+    ),
   },
 ]
 

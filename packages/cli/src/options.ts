@@ -61,11 +61,7 @@ export function parseFlags(command: Command, argv: string[]): Values | null {
     if (arg === '--help' || arg === '-h') return null
     const long = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
     const short = /^-([a-zA-Z])$/.exec(arg)
-    const flag = long
-      ? command.flags.find((f) => f.name === long[1])
-      : short
-        ? command.flags.find((f) => f.alias === short[1])
-        : undefined
+    const flag = long ? command.flags.find((f) => f.name === long[1]) : short ? command.flags.find((f) => f.alias === short[1]) : undefined
     if (!flag) throw new UsageError(`${command.name}: unknown ${arg.startsWith('-') ? 'flag' : 'argument'} '${arg}'`)
     let raw = long?.[2]
     if (raw === undefined) {

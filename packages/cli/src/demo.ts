@@ -4,7 +4,7 @@
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { capacityProfile, computeLoads, enforceCapacity, hashRoute, loadStats, makeHardCaps, route } from '../index'
+import { capacityProfile, computeLoads, enforceCapacity, hashRoute, loadStats, makeHardCaps, route } from 'phase-router'
 import { type ExpertPoint, fillChart, loadChart } from './charts'
 import type { Command, Values } from './options'
 import { writeChartPng } from './render'
@@ -59,7 +59,15 @@ export async function runDemo(values: Values, log: (line: string) => void): Prom
 
   const kept = (name: 'phase' | 'hash') => enforceCapacity(routes[name], k, hardCaps).kept / (n * k)
   log(`Survival after hard caps (kept slots / ${n * k}):`)
-  log(formatTable(['method', 'survival %'], [['phase', percent(kept('phase'))], ['hash', percent(kept('hash'))]]))
+  log(
+    formatTable(
+      ['method', 'survival %'],
+      [
+        ['phase', percent(kept('phase'))],
+        ['hash', percent(kept('hash'))],
+      ],
+    ),
+  )
   log('')
 
   const totalCap = caps.reduce((a, b) => a + b, 0)

@@ -6,13 +6,13 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { experimentChart, servingChart, summaryChart, type SurvivalPoint } from './charts'
+import { experimentChart, type SurvivalPoint, servingChart, summaryChart } from './charts'
 import type { Command, Values } from './options'
 import { EXPERIMENTS, type Experiment, type ExperimentName, FIRST_SEED, publishedSetup } from './published'
 import { type ChartSpec, writeChartPng } from './render'
 import { SERVING, servingParam, servingSetup } from './serving'
 import { mean, median, sampleStd } from './stats'
-import { type Method, METHODS, runOnce, type Setup } from './survival'
+import { METHODS, type Method, runOnce, type Setup } from './survival'
 import { fixed, formatTable, percent, seedCount } from './table'
 
 export const moeCommand: Command = {
@@ -57,7 +57,13 @@ export interface Results {
   experiments: { name: ResultName; rows: Row[] }[]
 }
 
-function runPoints(name: ResultName, points: Point[], seeds: number, methods: readonly Method[], progress: (message: string) => void): Row[] {
+function runPoints(
+  name: ResultName,
+  points: Point[],
+  seeds: number,
+  methods: readonly Method[],
+  progress: (message: string) => void,
+): Row[] {
   const rows: Row[] = []
   points.forEach(({ param, fields, setup }, i) => {
     progress(`${name} ${i + 1}/${points.length} (${param})`)
@@ -125,7 +131,12 @@ function printExperiment(experiment: Experiment, rows: Row[], log: (line: string
 function printServing(rows: Row[], log: (line: string) => void): void {
   log(`serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k; survival % (mean ± std over ${seedCount(rows[0].seeds)})`)
   const params = [...new Set(rows.map((r) => r.param))]
-  log(formatTable(['serving', ...METHODS], params.map((param) => [param, ...METHODS.map((m) => cell(rows, param, m))])))
+  log(
+    formatTable(
+      ['serving', ...METHODS],
+      params.map((param) => [param, ...METHODS.map((m) => cell(rows, param, m))]),
+    ),
+  )
   log('')
 }
 
@@ -144,7 +155,18 @@ export function lowestStrideShare(results: Results): { experiment: ResultName; p
 
 function toCsv(results: Results): string {
   const columns: (keyof Row)[] = [
-    'param', 'n', 'sources', 'targets', 'k', 'headroom', 'profile', 'method', 'survivalMean', 'survivalStd', 'seeds', 'routeMsMedian',
+    'param',
+    'n',
+    'sources',
+    'targets',
+    'k',
+    'headroom',
+    'profile',
+    'method',
+    'survivalMean',
+    'survivalStd',
+    'seeds',
+    'routeMsMedian',
   ]
   const lines = results.experiments.flatMap((e) => e.rows.map((row) => [e.name, ...columns.map((c) => row[c] ?? '')].join(',')))
   return [['experiment', ...columns].join(','), ...lines].join('\n') + '\n'

@@ -1,9 +1,9 @@
 // The Vega-Lite specifications of the CLI's plots. Pure data-to-spec
 // functions: rendering lives in render.ts.
 
-import type { ChartSpec } from './render'
 import type { Experiment } from './published'
-import { type Method, METHODS } from './survival'
+import type { ChartSpec } from './render'
+import { METHODS, type Method } from './survival'
 import { seedCount } from './table'
 
 /** One colour per method, the same in every chart. */
@@ -128,7 +128,13 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
   ])
   const x =
     experiment.name === 'profile'
-      ? { field: 'param', type: 'ordinal', sort: experiment.published.map((p) => p.param), title: experiment.label, axis: { labelAngle: 0 } }
+      ? {
+          field: 'param',
+          type: 'ordinal',
+          sort: experiment.published.map((p) => p.param),
+          title: experiment.label,
+          axis: { labelAngle: 0 },
+        }
       : {
           field: 'param',
           type: 'quantitative',
@@ -159,7 +165,13 @@ export function experimentChart(experiment: Experiment, measured: SurvivalPoint[
 /** The serving sweep: a panel per k (rows) and profile (columns), survival against real headroom. */
 export function servingChart(measured: SurvivalPoint[], seeds: number): ChartSpec {
   const headrooms = [...new Set(measured.map((p) => p.headroom))]
-  const x = { field: 'headroom', type: 'quantitative', title: 'real total headroom', scale: { zero: false }, axis: { values: headrooms, format: '.2f' } }
+  const x = {
+    field: 'headroom',
+    type: 'quantitative',
+    title: 'real total headroom',
+    scale: { zero: false },
+    axis: { values: headrooms, format: '.2f' },
+  }
   return {
     title: {
       text: `Serving: 4096 tokens, 64 experts, caps adding up to headroom x tokens x k (mean of ${seedCount(seeds)})`,
@@ -215,7 +227,13 @@ export function timingChart(title: string, xTitle: string, points: TimingPoint[]
     data: { values: points },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle, scale: logX ? { type: 'log', base: 2 } : { zero: false }, axis: { values: xs, format } },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: xTitle,
+        scale: logX ? { type: 'log', base: 2 } : { zero: false },
+        axis: { values: xs, format },
+      },
       y: { field: 'ms', type: 'quantitative', title: 'median ms per call (log)', scale: { type: 'log' } },
       color: { field: 'method', type: 'nominal', title: 'method', scale: { domain: methods, scheme: 'category10' } },
     },

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The `phase-router` command; the CLI itself is compiled from ts/cli/.
+// The `phase-router` command; the CLI itself is compiled from src/ to lib/.
 'use strict'
 
-require('../lib/cli/main.js')
+require('../lib/main.js')
   .main(process.argv.slice(2))
   .then(
     (code) => {

@@ -2,8 +2,9 @@
 // lays it out as SVG without a browser or canvas, and resvg rasterises the SVG.
 // The font comes from the dejavu-fonts-ttf package so that text renders the
 // same on a machine with no system fonts; nothing is fetched at run time.
-// These modules are heavy and only the CLI needs them, so they are loaded here
-// on first use, never by `require('phase-router')`.
+// These modules are heavy: they are dependencies of phase-router-cli only (the
+// library phase-router does not install them), and are loaded here on first
+// use, so `--help` and argument errors do not pay for them.
 
 import { writeFileSync } from 'node:fs'
 

@@ -3,7 +3,7 @@
 // standard normal, which has no blocks: a few big experts, a long tail of
 // small ones. The lognormal draw is seeded here so that a run is reproducible.
 
-import { capacityProfile } from '../index'
+import { capacityProfile } from 'phase-router'
 
 export type ServingProfile = 'strong' | 'extreme' | 'lognormal'
 

@@ -2,7 +2,7 @@
 // tokens, enforce the hard caps first-come-first-served (SPEC section 5), and
 // report the share of the tokens' slots that survive.
 
-import { enforceCapacity, hashRoute, route } from '../index'
+import { enforceCapacity, hashRoute, route } from 'phase-router'
 import { greedyRoute } from './greedy'
 
 export type Method = 'phase' | 'hash' | 'weighted' | 'stride' | 'greedy' | 'bound'

@@ -3,8 +3,8 @@
 // published protocol (per-expert `ceil`'d caps, always well above demand)
 // cannot tell routers apart. Caps here add up to exactly headroom x tokens x k.
 
-import type { Setup } from './survival'
 import { type ServingProfile, servingCapacities } from './profiles'
+import type { Setup } from './survival'
 
 export interface ServingConfig {
   sources: number
@@ -62,9 +62,7 @@ export function roundedCaps(capacities: ArrayLike<number>, total: number): Int32
   }
   const caps = Int32Array.from(exact, Math.floor)
   const short = total - caps.reduce((sum, cap) => sum + cap, 0)
-  const byRemainder = Array.from({ length: n }, (_, c) => c).sort(
-    (a, b) => exact[b] - caps[b] - (exact[a] - caps[a]) || a - b,
-  )
+  const byRemainder = Array.from({ length: n }, (_, c) => c).sort((a, b) => exact[b] - caps[b] - (exact[a] - caps[a]) || a - b)
   for (const c of byRemainder.slice(0, short)) caps[c]++
   return caps
 }

@@ -5,7 +5,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildBits, capacityProfile, hashRoute, phaseRouterAuto, route } from '../index'
+import { buildBits, capacityProfile, hashRoute, phaseRouterAuto, route } from 'phase-router'
 import type { Command, Values } from './options'
 import { median } from './stats'
 import { fixed, formatTable } from './table'
