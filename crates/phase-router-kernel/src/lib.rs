@@ -111,6 +111,7 @@ mod error;
 pub mod fast;
 #[cfg(target_arch = "x86_64")]
 mod floyd16;
+pub mod gate;
 pub mod hash;
 pub mod kernel;
 pub mod layout;
