@@ -241,7 +241,7 @@ pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError>
     if k > experts {
         return Err(InputError::new("options.k", format!("{k} exceeds options.experts = {experts}")));
     }
-    if scores.len() % experts != 0 {
+    if !scores.len().is_multiple_of(experts) {
         let len = scores.len();
         return Err(InputError::new(
             "scores",

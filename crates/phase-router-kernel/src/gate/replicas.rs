@@ -78,7 +78,7 @@ pub fn dispatch_replicas(
     if k == 0 {
         return Err(InputError::new("options.k", "must be at least 1"));
     }
-    if experts.len() % k != 0 {
+    if !experts.len().is_multiple_of(k) {
         return Err(InputError::new("experts", format!("length {} is not a multiple of k = {k}", experts.len())));
     }
     let n = replicas.offsets.len() - 1;
