@@ -1,6 +1,7 @@
 //! Auxiliary-loss-free load balancing (DeepSeek-V3): after each batch, every
 //! expert's bias moves by `rate` towards the mean load.
 
+use super::js_number;
 use crate::error::InputError;
 
 /// A new bias: `bias[e] + rate * sign(mean - counts[e])`, computed in `f64`
@@ -21,10 +22,10 @@ pub fn update_bias(bias: &[f32], counts: &[f64], rate: f64) -> Result<Vec<f32>, 
         return Err(InputError::new("counts", format!("length {c} does not match bias length {b}")));
     }
     if let Some(e) = bias.iter().position(|b| !b.is_finite()) {
-        return Err(InputError::at("bias", e, format!("{} is not a finite number", bias[e])));
+        return Err(InputError::at("bias", e, format!("{} is not a finite number", js_number(bias[e] as f64))));
     }
     if let Some(e) = counts.iter().position(|c| !(c.is_finite() && *c >= 0.0)) {
-        return Err(InputError::at("counts", e, format!("{} is not a finite number >= 0", counts[e])));
+        return Err(InputError::at("counts", e, format!("{} is not a finite number >= 0", js_number(counts[e]))));
     }
     if !rate.is_finite() {
         return Err(InputError::new("rate", format!("{rate} is not a finite number")));

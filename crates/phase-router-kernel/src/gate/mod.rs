@@ -299,8 +299,17 @@ pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError>
 
 fn check_finite(values: &[f32], argument: &'static str) -> Result<(), InputError> {
     match values.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(InputError::at(argument, i, format!("{} is not a finite number", values[i]))),
+        Some(i) => Err(InputError::at(argument, i, format!("{} is not a finite number", js_number(values[i] as f64)))),
         None => Ok(()),
+    }
+}
+
+/// A number as JavaScript prints it where Rust differs: `Infinity`, `-Infinity`.
+pub(crate) fn js_number(value: f64) -> String {
+    match value {
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => value.to_string(),
     }
 }
 
