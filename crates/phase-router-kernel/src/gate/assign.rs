@@ -104,23 +104,31 @@ pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], p
             // stable assignment, since for one expert this order is score order
             // (a score plus the expert's bias can round two different scores to
             // one selection score; the second key keeps them apart).
-            let mut pairs: Vec<u32> = (0..candidates.len() as u32).collect();
-            let order = |&a: &u32, &b: &u32| {
-                let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
-                let by = |x: f64, y: f64| y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal);
-                by(ca.selection, cb.selection)
-                    .then(by(ca.score, cb.score))
-                    .then((a as usize / width).cmp(&(b as usize / width)))
-                    .then(ca.expert.cmp(&cb.expert))
-            };
+            // Keys compare as plain integers: descending selection, descending
+            // score, then the pair's index, which orders a token's candidates
+            // with equal scores by expert (they are stored best first, ties to
+            // the lower expert).
+            let mut pairs: Vec<(u64, u64, u32)> = candidates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (descending(c.selection), descending(c.score), i as u32))
+                .collect();
             // A total order over distinct pairs: the sorted order is unique,
             // whichever sort (and however many threads) produced it.
             if pairs.len() >= parallel::POOL_WORK && rayon::current_num_threads() > 1 {
-                pairs.par_sort_unstable_by(order);
+                pairs.par_sort_unstable();
             } else {
-                pairs.sort_unstable_by(order);
+                pairs.sort_unstable();
             }
-            pairs.iter().for_each(|&pair| take(pair as usize, &mut load, &mut held));
+            pairs.iter().for_each(|&(_, _, pair)| take(pair as usize, &mut load, &mut held));
         }
     }
+}
+
+/// An integer whose ascending order is the descending order of finite `x`
+/// (`-0.0` and `0.0` equal, as `<` sees them).
+fn descending(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits();
+    let ascending = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+    !ascending
 }

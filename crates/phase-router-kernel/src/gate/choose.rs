@@ -53,9 +53,10 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
         Some(bias) => selection.extend(score.iter().zip(bias).map(|(&s, &b)| s + b as f64)),
         None => selection.extend_from_slice(score),
     }
+    // Eligible experts in ascending index: all, or those of the best groups.
     order.clear();
     match options.groups {
-        None => order.extend(0..experts as u32),
+        None => order.push(0),
         Some(g) => {
             let size = experts / g.count;
             groups.clear();
@@ -64,20 +65,34 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
                 groups.push((rating, group as u32));
             }
             groups.sort_by(|&a, &b| best_first(a, b));
-            for &(_, group) in &groups[..g.topk] {
-                let first = group as usize * size;
-                order.extend(first as u32..(first + size) as u32);
-            }
+            order.extend(groups[..g.topk].iter().map(|&(_, group)| group));
+            order.sort_unstable();
         }
     }
-    let by_selection = |&a: &u32, &b: &u32| best_first((selection[a as usize], a), (selection[b as usize], b));
+    let size = match options.groups {
+        Some(g) => experts / g.count,
+        None => experts,
+    };
+    // The best `width` by insertion into `out`, kept best first. Experts come
+    // in ascending index, so an equal selection score never displaces an
+    // earlier expert: ties go to the lower index, as `best_first` orders them.
     let width = out.len();
-    if width < order.len() {
-        order.select_nth_unstable_by(width - 1, by_selection);
-    }
-    order[..width].sort_unstable_by(by_selection);
-    for (slot, &e) in out.iter_mut().zip(&order[..width]) {
-        *slot = Candidate { expert: e, score: score[e as usize], selection: selection[e as usize] };
+    let mut len = 0;
+    for &group in order.iter() {
+        let first = group as usize * size;
+        for e in first..first + size {
+            let value = selection[e];
+            if len == width && value <= out[width - 1].selection {
+                continue;
+            }
+            let mut i = if len == width { width - 1 } else { len };
+            while i > 0 && out[i - 1].selection < value {
+                out[i] = out[i - 1];
+                i -= 1;
+            }
+            out[i] = Candidate { expert: e as u32, score: score[e], selection: value };
+            len = (len + 1).min(width);
+        }
     }
 }
 
