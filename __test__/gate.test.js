@@ -86,9 +86,18 @@ function checkInvariants(scores, options, result) {
     expect(positions.length).toBe(result.counts[e])
     expect(positions.sort((a, b) => a - b)).toEqual([...positions.keys()])
   })
-  if (options.overflow !== 'reroute' || (options.priority ?? 'score') !== 'score' || options.capacity === undefined) return
+  if (options.overflow !== 'reroute' || options.capacity === undefined) return
   const { tokens } = referenceGate(scores, options)
   const within = Math.min(options.rerouteWithin ?? 2 * k, tokens[0]?.order.length ?? 0)
+  // Either priority: maximal, no token with a free slot next to a candidate with free room.
+  for (let t = 0; t < T; t++) {
+    const held = Array.from(result.experts.subarray(t * k, (t + 1) * k)).filter((e) => e >= 0)
+    if (held.length === k) continue
+    for (const e of tokens[t].order.slice(0, within)) {
+      if (!held.includes(e) && result.counts[e] < caps[e]) throw new Error(`token ${t} could still take expert ${e}`)
+    }
+  }
+  if ((options.priority ?? 'score') !== 'score') return
   const weakest = Array(E).fill(Infinity)
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < k; i++) {
