@@ -147,9 +147,10 @@ impl Parsed {
 /// Checks a call and that its buffers fit in memory (a RangeError, not an abort, if not).
 fn checked(env: &Env, scores: &[f32], options: &GateOptions) -> napi::Result<()> {
     let tokens = kernel::check(scores, options).map_err(|e| input_error(env, e))?;
-    // Slots (experts, weights, positions, scores) and each token's candidates.
-    let slots = tokens * options.k;
-    reserve::<u8>(env, slots * 20 + tokens * options.experts.max(2 * options.k) * 24, "scores")
+    // Slots (experts, weights, positions, scores: 20 bytes) and each token's
+    // candidates (24 bytes each: k, or up to rerouteWithin when rerouting).
+    let width = options.reroute_within.unwrap_or(2 * options.k).clamp(options.k, options.experts);
+    reserve::<u8>(env, tokens * options.k * 20 + tokens * width * 24, "scores")
 }
 
 /// Gates `tokens x experts` logits, reading every input in place.
