@@ -24,10 +24,7 @@ pub fn routes_array<'env>(
     match out {
         Some(out) => {
             if out.len() != slots {
-                return Err(range_error(
-                    env,
-                    &format!("options.out: length {} does not match {slots} slots", out.len()),
-                ));
+                return Err(range_error(env, &format!("options.out: length {} does not match {slots} slots", out.len())));
             }
             if inputs.iter().any(|input| overlaps(as_bytes(&out), input)) {
                 return Err(range_error(env, "options.out: must not share memory with an input"));

@@ -5,15 +5,10 @@
 use crate::args::{count, input_error, range_error, seed};
 use crate::limits::{copy, reserve};
 use crate::output::{as_bytes, routes_array};
-use napi::bindgen_prelude::{
-    AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice,
-};
+use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice};
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
-use phase_router_kernel::{
-    check_bit_call, check_shape, phase_route_with, phase_route_with_into, route_degrees_into, BitMatrices, InputError,
-    Mode,
-};
+use phase_router_kernel::{check_bit_call, check_shape, phase_route_with, phase_route_with_into, route_degrees_into, BitMatrices, InputError, Mode};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Routes bit matrices with the given permutations, reading every input in place.
@@ -70,8 +65,7 @@ pub fn phase_router_degrees<'env>(
     let inputs = [as_bytes(&s_degrees), as_bytes(&t_degrees), as_bytes(&perm_s), as_bytes(&perm_t)];
     let mut routes = routes_array(env, out, s_degrees.len() * k, &inputs)?;
     let written = unsafe { routes.as_mut() };
-    route_degrees_into(&s_degrees, &t_degrees, k, &perm_s, &perm_t, seed, mode, written)
-        .map_err(|e| input_error(env, e))?;
+    route_degrees_into(&s_degrees, &t_degrees, k, &perm_s, &perm_t, seed, mode, written).map_err(|e| input_error(env, e))?;
     Ok(routes)
 }
 
@@ -89,12 +83,10 @@ fn route_bits<'env>(
     out: Option<Int32ArraySlice<'env>>,
     other_inputs: &[&[u8]],
 ) -> napi::Result<Int32ArraySlice<'env>> {
-    let (n, k, seed, mode) =
-        (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?, self::mode(env, mode)?);
+    let (n, k, seed, mode) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?, self::mode(env, mode)?);
     let matrices = BitMatrices { s_bits, t_bits, n };
     check_bit_call(&matrices, k, perms).map_err(|e| input_error(env, e))?;
-    let inputs: Vec<&[u8]> =
-        [as_bytes(s_bits), as_bytes(t_bits)].into_iter().chain(other_inputs.iter().copied()).collect();
+    let inputs: Vec<&[u8]> = [as_bytes(s_bits), as_bytes(t_bits)].into_iter().chain(other_inputs.iter().copied()).collect();
     let mut routes = routes_array(env, out, n * k, &inputs)?;
     let written = unsafe { routes.as_mut() };
     phase_route_with_into(&matrices, k, perms, seed, mode, written).map_err(|e| input_error(env, e))?;
@@ -170,8 +162,7 @@ impl RouteTask {
         seed: &BigInt,
         mode: Option<String>,
     ) -> napi::Result<Self> {
-        let (n, k, seed, mode) =
-            (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?, self::mode(env, mode)?);
+        let (n, k, seed, mode) = (count(env, n, "n", 1)?, count(env, k, "k", 1)?, self::seed(env, seed)?, self::mode(env, mode)?);
         let matrices = BitMatrices { s_bits, t_bits, n };
         check_bit_call(&matrices, k, perms).map_err(|e| input_error(env, e))?;
         output_fits(env, n, k)?;

@@ -158,8 +158,7 @@ fn weights_call(input: &mut Input) {
     };
     let source_weights = weights(input, sources);
     let target_capacities = weights(input, targets);
-    let density =
-        if input.byte().is_multiple_of(4) { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
+    let density = if input.byte().is_multiple_of(4) { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
     let seed = input.seed();
     let batch = Batch {
         sources,
@@ -196,8 +195,7 @@ fn weights_call(input: &mut Input) {
 /// Hard caps, enforcement, loads, survival and profiles.
 fn capacity_calls(input: &mut Input) {
     let targets = 1 + input.below(MAX_N);
-    let capacities =
-        if input.byte().is_multiple_of(3) { input.raw_floats(targets) } else { input.tame_floats(targets) };
+    let capacities = if input.byte().is_multiple_of(3) { input.raw_floats(targets) } else { input.tame_floats(targets) };
     let (tokens, k, headroom) = (input.below(1000), input.below(20), input.raw_or_tame_float());
     match capacity::hard_caps(&capacities, tokens, k, headroom) {
         Ok(caps) => {

@@ -16,8 +16,7 @@ use phase_router_kernel::{fast, hash, kernel, phase_route_with, route_degrees, w
 use std::time::Duration;
 
 const DENSITY: f64 = 0.3;
-const CASES: [(usize, usize); 8] =
-    [(64, 16), (256, 16), (1024, 16), (4096, 1), (4096, 2), (4096, 4), (4096, 8), (4096, 16)];
+const CASES: [(usize, usize); 8] = [(64, 16), (256, 16), (1024, 16), (4096, 1), (4096, 2), (4096, 4), (4096, 8), (4096, 16)];
 
 fn id(n: usize, k: usize) -> BenchmarkId {
     BenchmarkId::from_parameter(format!("n{n}/k{k}"))
@@ -100,18 +99,9 @@ fn call_overhead(c: &mut Criterion) {
             b.iter(|| route_degrees(&i.s_degree, &i.t_degree, k, &i.perm_s, &i.perm_t, SEED, mode).unwrap())
         });
     }
-    let batch = Batch {
-        sources: n,
-        targets: n,
-        source_weights: None,
-        target_capacities: None,
-        k,
-        density: DENSITY,
-        seed: SEED,
-    };
+    let batch = Batch { sources: n, targets: n, source_weights: None, target_capacities: None, k, density: DENSITY, seed: SEED };
     for strategy in [Strategy::Stride, Strategy::Phase] {
-        group
-            .bench_function(format!("route_batch/{strategy:?}"), |b| b.iter(|| route_batch(&batch, strategy).unwrap()));
+        group.bench_function(format!("route_batch/{strategy:?}"), |b| b.iter(|| route_batch(&batch, strategy).unwrap()));
     }
     group.bench_function("hash_route", |b| b.iter(|| hash::hash_route(n, n, k, SEED)));
     group.bench_function("popcount", |b| b.iter(|| matrices.degrees()));

@@ -24,8 +24,8 @@
 mod common;
 
 use common::{Inputs, SEED};
-use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use criterion::measurement::WallTime;
 use phase_router_kernel::capacity::{capacity_profile, Profile};
 use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
 use phase_router_kernel::{fast, hash, kernel, phase_route_with, route_degrees, walk, BitMatrices, Mode};
@@ -164,9 +164,7 @@ fn call(c: &mut Criterion) {
     let matrices = case.matrices();
     let mut group = c.benchmark_group("call");
     for (name, mode) in [("auto", Mode::Reference), ("auto_fast", Mode::Fast)] {
-        group.bench_function(BenchmarkId::new(name, n), |b| {
-            b.iter(|| phase_route_with(&matrices, k, None, SEED, mode).unwrap())
-        });
+        group.bench_function(BenchmarkId::new(name, n), |b| b.iter(|| phase_route_with(&matrices, k, None, SEED, mode).unwrap()));
     }
     for (name, mode) in [("degrees", Mode::Reference), ("degrees_fast", Mode::Fast)] {
         group.bench_function(BenchmarkId::new(name, n), |b| {
@@ -180,10 +178,7 @@ fn call(c: &mut Criterion) {
 /// of load from elsewhere spoils a sample or two, which a median of twenty
 /// shrugs off (with ten it moved ratios by 20%).
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2))
+    Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2))
 }
 
 criterion_group! {

@@ -43,13 +43,9 @@ pub fn check_matrix(bits: &[u64], n: usize, argument: &'static str) -> Result<()
 pub fn row_degrees(bits: &[u64], n: usize) -> Vec<u32> {
     let words = words_per_row(n);
     let mut degrees = vec![0; n];
-    parallel::for_each_chunk(
-        &mut degrees,
-        ROWS_PER_CHUNK,
-        bits.len(),
-        || (),
-        |_, chunk, degrees| count_rows(&bits[chunk * ROWS_PER_CHUNK * words..], words, degrees),
-    );
+    parallel::for_each_chunk(&mut degrees, ROWS_PER_CHUNK, bits.len(), || (), |_, chunk, degrees| {
+        count_rows(&bits[chunk * ROWS_PER_CHUNK * words..], words, degrees)
+    });
     degrees
 }
 
@@ -100,28 +96,25 @@ const ROWS_PER_CHUNK: usize = 64;
 /// Each count must lie in `0..=n`.
 pub fn build_bits(ones_per_row: &[u32], n: usize) -> Result<Vec<u64>, InputError> {
     if ones_per_row.len() != n {
-        return Err(InputError::new("onesPerRow", format!("length {} does not match n = {}", ones_per_row.len(), n)));
+        return Err(InputError::new(
+            "onesPerRow",
+            format!("length {} does not match n = {}", ones_per_row.len(), n),
+        ));
     }
     check_degrees(ones_per_row, n, "onesPerRow")?;
     let words = words_per_row(n);
     let mut bits = vec![0u64; n * words];
     let (chunk_words, work) = ((ROWS_PER_CHUNK * words).max(1), bits.len());
-    parallel::for_each_chunk(
-        &mut bits,
-        chunk_words,
-        work,
-        || (),
-        |_, chunk, rows| {
-            let ones = &ones_per_row[chunk * ROWS_PER_CHUNK..];
-            for (row, &ones) in rows.chunks_mut(words).zip(ones) {
-                let ones = ones as usize;
-                row[..ones / 64].fill(!0);
-                if !ones.is_multiple_of(64) {
-                    row[ones / 64] = (1u64 << (ones % 64)) - 1;
-                }
+    parallel::for_each_chunk(&mut bits, chunk_words, work, || (), |_, chunk, rows| {
+        let ones = &ones_per_row[chunk * ROWS_PER_CHUNK..];
+        for (row, &ones) in rows.chunks_mut(words).zip(ones) {
+            let ones = ones as usize;
+            row[..ones / 64].fill(!0);
+            if !ones.is_multiple_of(64) {
+                row[ones / 64] = (1u64 << (ones % 64)) - 1;
             }
-        },
-    );
+        }
+    });
     Ok(bits)
 }
 
@@ -140,8 +133,7 @@ mod tests {
     #[test]
     fn built_rows_are_left_aligned_and_counted() {
         let n = 130;
-        let ones =
-            vec![0, 1, 63, 64, 65, 128, 130].into_iter().chain(std::iter::repeat(7)).take(n).collect::<Vec<u32>>();
+        let ones = vec![0, 1, 63, 64, 65, 128, 130].into_iter().chain(std::iter::repeat(7)).take(n).collect::<Vec<u32>>();
         let bits = build_bits(&ones, n).unwrap();
         assert_eq!(row_degrees(&bits, n), ones);
         // The portable loop, whichever one row_degrees took on this CPU.

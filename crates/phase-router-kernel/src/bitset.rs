@@ -172,12 +172,7 @@ impl ArcWords {
                 let v = unsafe { _mm512_maskz_loadu_epi64(u8::MAX >> (8 - lanes), source.add(span.first + i).cast()) };
                 // Clear the bits before the span in its first word and after it in its last.
                 let v = _mm512_mask_and_epi64(v, (i == 0) as u8, v, _mm512_set1_epi64(span.low_mask as i64));
-                let v = _mm512_mask_and_epi64(
-                    v,
-                    ((i + 8 >= span.len()) as u8) << (lanes - 1),
-                    v,
-                    _mm512_set1_epi64(span.high_mask as i64),
-                );
+                let v = _mm512_mask_and_epi64(v, ((i + 8 >= span.len()) as u8) << (lanes - 1), v, _mm512_set1_epi64(span.high_mask as i64));
                 let counts = _mm512_popcnt_epi64(v);
                 let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<7>(counts, zero));
                 let counts = _mm512_add_epi64(counts, _mm512_alignr_epi64::<6>(counts, zero));
@@ -306,24 +301,13 @@ impl ArcWords {
         let word_of = _mm512_min_epu32(word_of, _mm512_set1_epi32(self.words.len() as i32 - 1));
         // SAFETY: every index is at most `words.len() - 1`, within both `before` and `words`.
         let (before, low_words, high_words) = unsafe {
-            let before =
-                _mm512_mask_i32gather_epi32::<4>(_mm512_setzero_si512(), lanes, word_of, self.before.as_ptr().cast());
-            let gather = |half: __m256i, mask: u8| {
-                _mm512_mask_i32gather_epi64::<8>(_mm512_setzero_si512(), mask, half, self.words.as_ptr().cast())
-            };
-            (
-                before,
-                gather(_mm512_castsi512_si256(word_of), lanes as u8),
-                gather(_mm512_extracti64x4_epi64::<1>(word_of), (lanes >> 8) as u8),
-            )
+            let before = _mm512_mask_i32gather_epi32::<4>(_mm512_setzero_si512(), lanes, word_of, self.before.as_ptr().cast());
+            let gather = |half: __m256i, mask: u8| _mm512_mask_i32gather_epi64::<8>(_mm512_setzero_si512(), mask, half, self.words.as_ptr().cast());
+            (before, gather(_mm512_castsi512_si256(word_of), lanes as u8), gather(_mm512_extracti64x4_epi64::<1>(word_of), (lanes >> 8) as u8))
         };
         let in_word = _mm512_sub_epi32(ranks, before);
-        let low_bits =
-            _mm512_cvtepi64_epi32(select_in_words(low_words, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(in_word))));
-        let high_bits = _mm512_cvtepi64_epi32(select_in_words(
-            high_words,
-            _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64::<1>(in_word)),
-        ));
+        let low_bits = _mm512_cvtepi64_epi32(select_in_words(low_words, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(in_word))));
+        let high_bits = _mm512_cvtepi64_epi32(select_in_words(high_words, _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64::<1>(in_word))));
         let bits = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(low_bits), high_bits);
         // Ring position of each word's bit 0 (see `base`), plus the bit.
         let word_base = _mm512_slli_epi32::<6>(word_of);
@@ -333,8 +317,7 @@ impl ArcWords {
         let positions = _mm512_min_epu32(_mm512_add_epi32(base, bits), _mm512_set1_epi32(target_at.len() as i32 - 1));
         // SAFETY: positions are clamped to `target_at`, and the store writes the `k` lanes of `slots` only.
         unsafe {
-            let targets =
-                _mm512_mask_i32gather_epi32::<4>(_mm512_setzero_si512(), lanes, positions, target_at.as_ptr().cast());
+            let targets = _mm512_mask_i32gather_epi32::<4>(_mm512_setzero_si512(), lanes, positions, target_at.as_ptr().cast());
             _mm512_mask_storeu_epi32(slots.as_mut_ptr(), lanes, targets);
         }
     }
@@ -496,7 +479,7 @@ fn running_popcounts_portable(words: &[u64], before: &mut Vec<u32>) {
 fn select_in_word(word: u64, rank: u32) -> u32 {
     const ONES: u64 = 0x0101_0101_0101_0101; // 1 in every byte
     const HIGHS: u64 = 0x8080_8080_8080_8080; // the high bit of every byte
-                                              // The popcount of each byte (the classic pairs, nibbles, bytes sums) ...
+    // The popcount of each byte (the classic pairs, nibbles, bytes sums) ...
     let pairs = word - ((word >> 1) & 0x5555_5555_5555_5555);
     let nibbles = (pairs & 0x3333_3333_3333_3333) + ((pairs >> 2) & 0x3333_3333_3333_3333);
     let bytes = (nibbles + (nibbles >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
@@ -521,8 +504,8 @@ fn select_in_word(word: u64, rank: u32) -> u32 {
 fn select_in_words(words: std::arch::x86_64::__m512i, ranks: std::arch::x86_64::__m512i) -> std::arch::x86_64::__m512i {
     use std::arch::x86_64::*;
     let ones = _mm512_set1_epi64(0x0101_0101_0101_0101); // 1 in every byte
-                                                         // Bytes of `counts` are counts of set bits up to and including each byte:
-                                                         // those at or below `ranks` come before the byte holding the bit.
+    // Bytes of `counts` are counts of set bits up to and including each byte:
+    // those at or below `ranks` come before the byte holding the bit.
     let in_bytes_before = |counts: __m512i, ranks: __m512i| {
         let passed = _mm512_cmple_epu8_mask(_mm512_mullo_epi64(counts, ones), _mm512_mullo_epi64(ranks, ones));
         _mm512_srli_epi64::<3>(_mm512_popcnt_epi64(_mm512_movm_epi8(passed)))
@@ -535,8 +518,7 @@ fn select_in_words(words: std::arch::x86_64::__m512i, ranks: std::arch::x86_64::
     let skipped = _mm512_and_si512(_mm512_srlv_epi64(_mm512_slli_epi64::<8>(through), shift), _mm512_set1_epi64(0xff));
     let byte_value = _mm512_and_si512(_mm512_srlv_epi64(words, shift), _mm512_set1_epi64(0xff));
     // The byte's bits, one per byte (bit j in byte j), counted the same way.
-    let spread =
-        _mm512_and_si512(_mm512_mullo_epi64(byte_value, ones), _mm512_set1_epi64(0x8040_2010_0804_0201u64 as i64));
+    let spread = _mm512_and_si512(_mm512_mullo_epi64(byte_value, ones), _mm512_set1_epi64(0x8040_2010_0804_0201u64 as i64));
     let bit_ones = _mm512_maskz_mov_epi8(_mm512_test_epi8_mask(spread, spread), _mm512_set1_epi8(1));
     let bit = in_bytes_before(bit_ones, _mm512_sub_epi64(ranks, skipped));
     _mm512_add_epi64(shift, bit)
@@ -616,10 +598,7 @@ mod tests {
             portable.load_portable(bits.arc(start, len));
             assert_eq!(shipped.words, portable.words, "arc {start}+{len}");
             assert_eq!(shipped.before, portable.before, "arc {start}+{len}");
-            assert_eq!(
-                (shipped.count, shipped.first_base, shipped.head_from),
-                (portable.count, portable.first_base, portable.head_from)
-            );
+            assert_eq!((shipped.count, shipped.first_base, shipped.head_from), (portable.count, portable.first_base, portable.head_from));
         }
     }
 
@@ -644,8 +623,7 @@ mod tests {
             for few in ranks.chunks(3) {
                 found.clear();
                 words.select(few, |i, p| found.push((i, p)));
-                let expected: Vec<(usize, usize)> =
-                    few.iter().enumerate().map(|(i, &r)| (i, all[r as usize])).collect();
+                let expected: Vec<(usize, usize)> = few.iter().enumerate().map(|(i, &r)| (i, all[r as usize])).collect();
                 assert_eq!(found, expected, "arc {start}+{len}, ranks {few:?}");
             }
         }

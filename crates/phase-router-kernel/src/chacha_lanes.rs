@@ -130,8 +130,7 @@ mod tests {
             }
             // SAFETY: available() said yes.
             unsafe { streams.next_blocks(&mut words) };
-            let words: Vec<[u32; LANES]> =
-                words.iter().map(|w| unsafe { std::mem::transmute::<__m512i, [u32; LANES]>(*w) }).collect();
+            let words: Vec<[u32; LANES]> = words.iter().map(|w| unsafe { std::mem::transmute::<__m512i, [u32; LANES]>(*w) }).collect();
             for (lane, rng) in rngs.iter_mut().enumerate() {
                 let expected: Vec<u32> = (0..BLOCK_WORDS).map(|_| rng.next_u32()).collect();
                 let got: Vec<u32> = words.iter().map(|w| w[lane]).collect();

@@ -167,9 +167,7 @@ impl FloydChooser<'_> {
     /// Fills `slots` with the candidates at the ranks drawn for row `i`, in visit order.
     fn place(&self, i: usize, candidates: &ArcWords, slots: &mut [i32]) {
         let (target_at, places) = (self.target_at, &self.places[i]);
-        candidates.select(&self.ranks[i][..slots.len()], |drawn, position| {
-            slots[places[drawn] as usize] = target_at[position] as i32
-        });
+        candidates.select(&self.ranks[i][..slots.len()], |drawn, position| slots[places[drawn] as usize] = target_at[position] as i32);
     }
 }
 

@@ -84,7 +84,7 @@ pub unsafe fn draw<const ROWS: usize>(
 #[inline]
 fn keep(drawn: __m512i, top0: u32, k: usize, ranks: &mut [u32; LANES], places: &mut [u32; LANES]) {
     let lanes: __mmask16 = (u32::MAX >> (32 - k)) as u16; // the steps 0..k
-                                                          // Collisions with an earlier draw: lanes with a conflict bit set.
+    // Collisions with an earlier draw: lanes with a conflict bit set.
     let conflicts = _mm512_conflict_epi32(drawn);
     let mut collided = _mm512_test_epi32_mask(conflicts, conflicts);
     // Collisions with an earlier top, in step order: top_j = top0 + j was
@@ -170,8 +170,7 @@ fn step_indices() -> __m512i {
 fn lemire(state: u64, top0: u32, first: u64) -> (__m256i, __mmask8) {
     let steps = _mm512_add_epi64(_mm512_set1_epi64(first as i64), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
     // Step t reads the word after t + 1 increments of the stream's state.
-    let ahead =
-        _mm512_mullo_epi64(_mm512_add_epi64(steps, _mm512_set1_epi64(1)), _mm512_set1_epi64(GOLDEN_GAMMA as i64));
+    let ahead = _mm512_mullo_epi64(_mm512_add_epi64(steps, _mm512_set1_epi64(1)), _mm512_set1_epi64(GOLDEN_GAMMA as i64));
     let word = mix_lanes(_mm512_add_epi64(_mm512_set1_epi64(state as i64), ahead));
     let bound = _mm512_add_epi64(_mm512_set1_epi64(top0 as i64 + 1), steps);
     // word * bound in 128 bits, from the halves of `word` (bound < 2^32).
@@ -229,11 +228,7 @@ mod tests {
                     sorted.sort();
                     assert_eq!(&ranks[..k], &sorted[..], "k {k} count {count} row {row}");
                     assert_eq!(&places[..k], &(0..k as u32).collect::<Vec<_>>()[..]);
-                    late_collisions += expected
-                        .iter()
-                        .enumerate()
-                        .filter(|&(t, &r)| r as usize >= count - k && r as usize != count - k + t)
-                        .count();
+                    late_collisions += expected.iter().enumerate().filter(|&(t, &r)| r as usize >= count - k && r as usize != count - k + t).count();
                 }
             }
         }

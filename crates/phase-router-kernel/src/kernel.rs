@@ -44,7 +44,11 @@ fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_lanes
             held: vec![0; k],
         });
     }
-    sweep(layout, k, out, || ReservoirChooser { target_at: &layout.target_at, seed, holdings: Holdings::new(k) })
+    sweep(layout, k, out, || ReservoirChooser {
+        target_at: &layout.target_at,
+        seed,
+        holdings: Holdings::new(k),
+    })
 }
 
 /// Whether [`crate::reservoir_lanes`] can draw rows of `k` slots on this CPU.

@@ -59,12 +59,7 @@ impl<'a> Layout<'a> {
     }
 
     /// Lays out inputs already known to be valid.
-    pub(crate) fn new_unchecked(
-        s_degree: Vec<u32>,
-        t_degree: Vec<u32>,
-        perm_s: &[u32],
-        perm_t: Cow<'a, [u32]>,
-    ) -> Self {
+    pub(crate) fn new_unchecked(s_degree: Vec<u32>, t_degree: Vec<u32>, perm_s: &[u32], perm_t: Cow<'a, [u32]>) -> Self {
         let (m, n) = (s_degree.len(), t_degree.len());
         Layout {
             s: Ring::new(s_degree, n),

@@ -120,8 +120,8 @@ fn draw_portable<const ROWS: usize>(k: usize, held: &mut [u32], counts: [u64; RO
     let mut chacha = seeds.map(ChaCha8Core::seed_from_u64);
     let mut blocks: [<ChaCha8Core as BlockRngCore>::Results; ROWS] = std::array::from_fn(|_| Default::default());
     let mut seen = [k as u64; ROWS]; // index of the candidate each row is drawing for
-                                     // Per row and word of the current block: the draw (u64::MAX when the
-                                     // word is rejected) and the candidate it was drawn for.
+    // Per row and word of the current block: the draw (u64::MAX when the
+    // word is rejected) and the candidate it was drawn for.
     let mut draws = [[0u64; BLOCK_WORDS]; ROWS];
     let mut drawn_for = [[0u32; BLOCK_WORDS]; ROWS];
     while (0..ROWS).any(|r| seen[r] < counts[r]) {
@@ -231,9 +231,7 @@ mod tests {
 
     #[test]
     fn two_rows_side_by_side_draw_as_each_alone() {
-        for (counts, k, seeds) in
-            [([17, 900], 16, [3, 4]), ([500, 41], 40, [u64::MAX, 0]), ([2, 2], 1, [8, 9]), ([64, 65], 3, [1, 1])]
-        {
+        for (counts, k, seeds) in [([17, 900], 16, [3, 4]), ([500, 41], 40, [u64::MAX, 0]), ([2, 2], 1, [8, 9]), ([64, 65], 3, [1, 1])] {
             let mut alone = Holdings::new(k);
             let first = alone.one(counts[0], seeds[0]).to_vec();
             let second = alone.one(counts[1], seeds[1]).to_vec();

@@ -127,14 +127,12 @@ impl<'out, T> Lanes<'out, T> {
         let mut words = [_mm512_setzero_si512(); BLOCK_WORDS];
         self.streams.next_blocks(&mut words);
         // SAFETY: `seen` and `count` are two vectors of eight `u64`s each.
-        let load =
-            |values: &[u64; LANES], half: usize| unsafe { _mm512_loadu_si512(values[half * HALF..].as_ptr().cast()) };
+        let load = |values: &[u64; LANES], half: usize| unsafe { _mm512_loadu_si512(values[half * HALF..].as_ptr().cast()) };
         let mut seen = [load(&self.seen, 0), load(&self.seen, 1)];
         let count = [load(&self.count, 0), load(&self.count, 1)];
         let k = _mm512_set1_epi64(self.k as i64);
         let lane_numbers = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
-        let lane_tags = [0, HALF as i64]
-            .map(|first| _mm512_slli_epi64::<56>(_mm512_add_epi64(lane_numbers, _mm512_set1_epi64(first))));
+        let lane_tags = [0, HALF as i64].map(|first| _mm512_slli_epi64::<56>(_mm512_add_epi64(lane_numbers, _mm512_set1_epi64(first))));
         let mut events = 0;
         for pair in words.chunks_exact(2) {
             for half in 0..2 {
@@ -148,8 +146,7 @@ impl<'out, T> Lanes<'out, T> {
                 let high_product = _mm512_mul_epu32(high, range);
                 let low_product = _mm512_mul_epu32(low, range);
                 let product_low = _mm512_add_epi64(_mm512_slli_epi64::<32>(high_product), low_product);
-                let draw =
-                    _mm512_srli_epi64::<32>(_mm512_add_epi64(high_product, _mm512_srli_epi64::<32>(low_product)));
+                let draw = _mm512_srli_epi64::<32>(_mm512_add_epi64(high_product, _mm512_srli_epi64::<32>(low_product)));
                 // A lane past its count draws on (its row is done): keeping
                 // that test off the chain from `seen` to the next `seen` is faster.
                 let accepted = _mm512_cmplt_epu64_mask(product_low, zone);
@@ -159,12 +156,7 @@ impl<'out, T> Lanes<'out, T> {
                 let event = _mm512_or_si512(_mm512_or_si512(*seen, _mm512_slli_epi64::<32>(draw)), lane_tags[half]);
                 // SAFETY: at most 8 events per vector and step, and the list
                 // has room for a vector more than a block can make.
-                unsafe {
-                    _mm512_storeu_si512(
-                        self.events.as_mut_ptr().add(events).cast(),
-                        _mm512_maskz_compress_epi64(replaces, event),
-                    )
-                };
+                unsafe { _mm512_storeu_si512(self.events.as_mut_ptr().add(events).cast(), _mm512_maskz_compress_epi64(replaces, event)) };
                 events += replaces.count_ones() as usize;
                 *seen = _mm512_mask_add_epi64(*seen, accepted, *seen, _mm512_set1_epi64(1));
             }
@@ -204,8 +196,7 @@ mod tests {
         }
         for k in [1, 3, 16, 40] {
             // Rows of very different lengths, so lanes finish at different times.
-            let rows: Vec<(usize, u64)> =
-                (0..60).map(|i| (k + 1 + (i * 37 % 23) * (i % 5) * 11, 1000 + i as u64)).collect();
+            let rows: Vec<(usize, u64)> = (0..60).map(|i| (k + 1 + (i * 37 % 23) * (i % 5) * 11, 1000 + i as u64)).collect();
             let mut outputs = vec![vec![-1; k]; rows.len()];
             let mut lanes = Lanes::new(k);
             let mut finished = Vec::new();

@@ -64,12 +64,7 @@ pub struct RowToFill<'c, 'out> {
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
 /// hands each row's candidates to a chooser made by `new_chooser` (one per chunk,
 /// so that a chooser can own scratch space).
-pub fn sweep<'out, C: Chooser<'out>>(
-    layout: &Layout,
-    k: usize,
-    out: &'out mut [i32],
-    new_chooser: impl Fn() -> C + Sync,
-) {
+pub fn sweep<'out, C: Chooser<'out>>(layout: &Layout, k: usize, out: &'out mut [i32], new_chooser: impl Fn() -> C + Sync) {
     let m = layout.sources();
     assert!(k >= 1 && out.len() == m * k, "out must hold sources * k slots");
     if m == 0 {
@@ -90,49 +85,43 @@ pub fn sweep<'out, C: Chooser<'out>>(
     let fill_rows = 1 << 14;
     parallel::for_each_chunk(out, fill_rows * k, m * k, || (), |_, _, rows| rows.fill(-1));
     let out = OutRows::new(out, k);
-    parallel::for_each_chunk(
-        &mut rows,
-        chunk_len,
-        work,
-        || (),
-        |_, chunk, rows| {
-            let first = chunk * chunk_len;
-            let mut bits = covering_targets(layout, first as u32);
-            let mut chooser = new_chooser();
-            // A long row waits in `buffers[0]` for the next long row, so that
-            // the chooser gets them as a pair; short rows are filled at once.
-            let mut buffers = [ArcWords::default(), ArcWords::default()];
-            let mut waiting = None;
-            for (q, row) in (first..).zip(rows.iter()) {
-                if q > first {
-                    flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
-                }
-                let buffer = &mut buffers[waiting.is_some() as usize];
-                buffer.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
-                // SAFETY: each source sits at one T-point and this chunk is the
-                // only one that visits point `q`.
-                let slots = unsafe { out.row(row.source as usize) };
-                if buffer.count() <= k {
-                    keep_all(buffer, &layout.target_at, slots);
-                    continue;
-                }
-                match waiting.take() {
-                    None => waiting = Some((row.source as usize, slots)),
-                    Some((first_row, first_slots)) => {
-                        let [first_candidates, candidates] = &mut buffers;
-                        chooser.choose_two(
-                            RowToFill { row: first_row, candidates: first_candidates, slots: first_slots },
-                            RowToFill { row: row.source as usize, candidates, slots },
-                        );
-                    }
+    parallel::for_each_chunk(&mut rows, chunk_len, work, || (), |_, chunk, rows| {
+        let first = chunk * chunk_len;
+        let mut bits = covering_targets(layout, first as u32);
+        let mut chooser = new_chooser();
+        // A long row waits in `buffers[0]` for the next long row, so that
+        // the chooser gets them as a pair; short rows are filled at once.
+        let mut buffers = [ArcWords::default(), ArcWords::default()];
+        let mut waiting = None;
+        for (q, row) in (first..).zip(rows.iter()) {
+            if q > first {
+                flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
+            }
+            let buffer = &mut buffers[waiting.is_some() as usize];
+            buffer.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
+            // SAFETY: each source sits at one T-point and this chunk is the
+            // only one that visits point `q`.
+            let slots = unsafe { out.row(row.source as usize) };
+            if buffer.count() <= k {
+                keep_all(buffer, &layout.target_at, slots);
+                continue;
+            }
+            match waiting.take() {
+                None => waiting = Some((row.source as usize, slots)),
+                Some((first_row, first_slots)) => {
+                    let [first_candidates, candidates] = &mut buffers;
+                    chooser.choose_two(
+                        RowToFill { row: first_row, candidates: first_candidates, slots: first_slots },
+                        RowToFill { row: row.source as usize, candidates, slots },
+                    );
                 }
             }
-            if let Some((row, slots)) = waiting {
-                chooser.choose(row, &mut buffers[0], slots);
-            }
-            chooser.finish();
-        },
-    );
+        }
+        if let Some((row, slots)) = waiting {
+            chooser.choose(row, &mut buffers[0], slots);
+        }
+        chooser.finish();
+    });
 }
 
 /// The output, handed out a row at a time to the sweep's chunks.

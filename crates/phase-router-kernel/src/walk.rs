@@ -5,8 +5,8 @@
 //! T-arc. Work is the sum of the S-degrees, and memory access jumps around.
 
 use crate::layout::Layout;
-use crate::parallel;
 use crate::reservoir::Reservoir;
+use crate::parallel;
 
 /// Routes every source into `out` (`sources * k` slots) by walking its S-arc.
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {

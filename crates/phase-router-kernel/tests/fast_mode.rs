@@ -34,10 +34,7 @@ fn fast_mode_keeps_the_reference_candidates() {
             } else {
                 // A long row keeps k distinct candidates, still in visit order.
                 let mut rest = candidates.iter();
-                assert!(
-                    row.iter().all(|c| rest.any(|x| x == c)),
-                    "case {case} row {j}: {row:?} not in order in {candidates:?}"
-                );
+                assert!(row.iter().all(|c| rest.any(|x| x == c)), "case {case} row {j}: {row:?} not in order in {candidates:?}");
             }
         }
     }
@@ -58,16 +55,8 @@ fn fast_mode_does_not_depend_on_the_thread_count() {
 /// Routes one source whose candidates are all `targets` targets, `k` slots, with `seed`.
 fn one_full_row(targets: usize, k: usize, seed: u64) -> Vec<i32> {
     // One source: its S-arc spans every target, and a T-ring of one point is covered by every degree-1 arc.
-    route_degrees(
-        &[targets as u32],
-        &vec![1; targets],
-        k,
-        &(0..targets as u32).collect::<Vec<_>>(),
-        &[0],
-        seed,
-        Mode::Fast,
-    )
-    .unwrap()
+    route_degrees(&[targets as u32], &vec![1; targets], k, &(0..targets as u32).collect::<Vec<_>>(), &[0], seed, Mode::Fast)
+        .unwrap()
 }
 
 #[test]
@@ -96,12 +85,7 @@ fn every_subset_is_picked_about_equally_often() {
 #[test]
 fn neighbouring_seeds_do_not_replay_neighbouring_rows() {
     // With `seed + row` keying, row j + 1 of seed s would equal row j of seed s + 1.
-    let problem = Problem {
-        s_degree: vec![50; 64],
-        t_degree: vec![64; 50],
-        perm_s: (0..50).collect(),
-        perm_t: (0..64).collect(),
-    };
+    let problem = Problem { s_degree: vec![50; 64], t_degree: vec![64; 50], perm_s: (0..50).collect(), perm_t: (0..64).collect() };
     let (mut a, mut b) = (vec![0; 64 * 4], vec![0; 64 * 4]);
     fast::route(&problem.layout(), 4, 1000, &mut a);
     fast::route(&problem.layout(), 4, 1001, &mut b);

@@ -1,7 +1,7 @@
 //! `hash`: `k` distinct targets per source, uniformly at random, ignoring capacity.
 
-use crate::parallel;
 use crate::stream::{key, RowStream};
+use crate::parallel;
 
 /// Fills each row of `out` (`k` slots, all -1) with `min(k, targets)` distinct
 /// targets drawn uniformly by Floyd's algorithm from the row's own stream.

@@ -82,12 +82,7 @@ impl Batch<'_> {
     }
 }
 
-fn check_length(
-    weights: Option<&[f64]>,
-    expected: usize,
-    argument: &'static str,
-    count: &str,
-) -> Result<(), InputError> {
+fn check_length(weights: Option<&[f64]>, expected: usize, argument: &'static str, count: &str) -> Result<(), InputError> {
     match weights {
         Some(w) if w.len() != expected => {
             Err(InputError::new(argument, format!("length {} does not match {count} = {expected}", w.len())))

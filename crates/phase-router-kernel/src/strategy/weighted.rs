@@ -6,8 +6,8 @@
 //! `k` smallest keys are a weighted sample without replacement
 //! (Efraimidis-Spirakis), the same as weighted rendezvous hashing.
 
-use crate::parallel;
 use crate::stream::{key, RowStream};
+use crate::parallel;
 
 /// Fills each row of `out` (`k` slots, all -1) with up to `k` distinct targets
 /// of positive capacity, smallest key first.
