@@ -353,3 +353,145 @@ export function survivalRate(routes: Int32Array): number
  * const caps = capacityProfile('strong', 10, 42) // Float64Array: one 8, two 2s, seven 1s
  */
 export function capacityProfile(name: ProfileName, n: number, seed?: Seed): Float64Array
+
+// ---------------------------------------------------------------------------
+// Mixture-of-Experts gating: gate, gateAsync, dispatchReplicas, updateBias.
+// (README section "Mixture-of-Experts gating"; implementation in ts/gate.ts,
+// src/gate.rs and crates/phase-router-kernel/src/gate/.)
+// ---------------------------------------------------------------------------
+
+/** Options of {@link gate}; `experts` and `k` are required. */
+export interface GateOptions {
+  /** Number of experts `E`: the length of a row of `scores`. */
+  experts: number
+  /** Experts per token, `1..E`. */
+  k: number
+  /** `'softmax'` over the row (default, numerically stable) or `'sigmoid'` of each logit. */
+  scoring?: 'softmax' | 'sigmoid'
+  /** Added to the scores for choosing experts only; weights come from the scores (length `E`, finite). */
+  bias?: Float32Array
+  /**
+   * Group-limited choice (vLLM's `grouped_topk`): `count` equal groups, each rated by its best
+   * selection score (by the sum of its best two when `bias` is given); only the experts of the
+   * `topk` best groups (ties to the lower group) are eligible.
+   */
+  groups?: { count: number; topk: number }
+  /** Divide a token's kept weights by their sum, so that they sum to 1 (default true). */
+  renormalize?: boolean
+  /** Factor on every weight (default 1). */
+  scale?: number
+  /** Most tokens an expert keeps: one integer for every expert, or one per expert. Absent: no cap. */
+  capacity?: number | Int32Array
+  /** What a full expert does with an assignment: `'drop'` it (default) or `'reroute'` the token. */
+  overflow?: 'drop' | 'reroute'
+  /** Which assignments a full expert keeps: highest `'score'` (default) or earliest `'position'`. */
+  priority?: 'score' | 'position'
+  /** With `reroute`, how many of its best eligible experts a token may take (default `2 * k`, at least `k`). */
+  rerouteWithin?: number
+}
+
+/** What {@link gate} returns: `k` slots per token, row-major. */
+export interface GateResult {
+  /** Expert of each slot, -1 where dropped. */
+  experts: Int32Array
+  /** Combine weight of each slot, 0 where dropped. */
+  weights: Float32Array
+  /** Place of each kept slot in its expert's buffer (`0..counts[e]-1`, in token order), -1 where dropped. */
+  positions: Int32Array
+  /** Tokens kept by each expert (length `E`). */
+  counts: Int32Array
+  /** Slots that hold an expert. */
+  kept: number
+  /** Slots left empty: `tokens * k - kept`. */
+  dropped: number
+}
+
+/**
+ * Mixture-of-Experts gating: each token's `k` experts, combine weights and
+ * places in the experts' buffers, from `tokens x experts` router logits
+ * (row-major). Scores are computed in f64 from the f32 logits, and choices
+ * compare those f64 values (ties to the lower expert); weights are the kept
+ * slots' scores (renormalized over the *kept* slots), rounded to f32.
+ * Deterministic, the same at every thread count. Throws a `TypeError` for a
+ * wrong type and a `RangeError` naming the argument (and index) for a bad
+ * value: a NaN or infinite score, a length that is not a multiple of
+ * `experts`, `k > experts`, groups that do not divide `experts` or cannot
+ * supply `k` experts, a negative cap.
+ *
+ * @example
+ * const { gate } = require('phase-router')
+ * // 3 tokens, 4 experts, 2 experts per token, at most 1 token per expert.
+ * const scores = Float32Array.from([4, 3, 0, 0, 4, 3, 0, 0, 0, 0, 1, 2])
+ * const g = gate(scores, { experts: 4, k: 2, capacity: 1 })
+ * g.experts   // Int32Array [0, 1, -1, -1, 3, 2]: token 1 tied with token 0, the earlier token won
+ * g.positions // Int32Array [0, 0, -1, -1, 0, 0]
+ * g.counts    // Int32Array [1, 1, 1, 1]
+ * // One expert per token: token 1 loses expert 0 to token 0 and is dropped, or rerouted to expert 1.
+ * gate(scores, { experts: 4, k: 1, capacity: 1 }).experts                       // Int32Array [0, -1, 3]
+ * gate(scores, { experts: 4, k: 1, capacity: 1, overflow: 'reroute' }).experts  // Int32Array [0, 1, 3]
+ */
+export function gate(scores: Float32Array, options: GateOptions): GateResult
+
+/**
+ * {@link gate} on the libuv thread pool. Arguments are checked (a bad one
+ * rejects the promise) and copied before it starts, so they may change
+ * afterwards. `signal` cancels as for {@link phaseRouterAsync}.
+ *
+ * @example
+ * const { gateAsync } = require('phase-router')
+ * gateAsync(Float32Array.from([1, 2, 3, 4]), { experts: 2, k: 1 })
+ *   .then((g) => console.log(g.experts)) // Int32Array [1, 1]
+ */
+export function gateAsync(scores: Float32Array, options: GateOptions & AsyncOptions): Promise<GateResult>
+
+/** Replicas of `E` experts in CSR form: expert `e`'s are `offsets[e]..offsets[e+1]-1`. */
+export interface Replicas {
+  /** `E + 1` non-decreasing integers from 0 to `capacities.length`. */
+  offsets: Numbers
+  /** Relative capacity of each replica (finite, `>= 0`); every used expert needs one above 0. */
+  capacities: Numbers
+}
+
+/** Options of {@link dispatchReplicas}. */
+export interface DispatchOptions {
+  /** Slots per token in `experts` (default 1); with `tokenOffset`, makes the global token index. */
+  k?: number
+  /** `'weighted'` (default), `'hash'`, `'stride'` or `'phase'`. */
+  strategy?: Strategy
+  /** Seed of every random choice (default 0). */
+  seed?: Seed
+  /** Global index of this call's first token (default 0). */
+  tokenOffset?: number
+}
+
+/**
+ * Physical replica of each slot of `experts` (logical ids from {@link gate};
+ * -1 passes through), so that each replica's share of its expert's tokens
+ * follows its capacity. `'weighted'` draws a replica with probability
+ * proportional to capacity and `'hash'` uniformly (capacity ignored), each
+ * slot from `(seed, global token, slot)` only: a rank that routes tokens
+ * `[tokenOffset, tokenOffset + T)` gets exactly that slice of what one process
+ * routing the whole batch gets. `'stride'` gives each replica exactly its
+ * share of the expert's tokens in this call and `'phase'` runs the phase
+ * router over them; both depend on the whole call.
+ *
+ * @example
+ * const { dispatchReplicas } = require('phase-router')
+ * // Expert 0 has replicas 0 and 1 (capacities 1 and 3), expert 1 has replica 2.
+ * const replicas = { offsets: [0, 2, 3], capacities: [1, 3, 1] }
+ * const experts = Int32Array.from([0, 1, 0, -1, 0, 1, 0, 1])
+ * dispatchReplicas(experts, replicas, { k: 2, strategy: 'stride' })
+ * // Int32Array: -1 stays -1, every 1 becomes 2, and the four 0s become one 0 and three 1s
+ */
+export function dispatchReplicas(experts: Int32Array, replicas: Replicas, options?: DispatchOptions): Int32Array
+
+/**
+ * Auxiliary-loss-free balancing (DeepSeek-V3): a new bias
+ * `bias[e] + rate * sign(mean(counts) - counts[e])` (`sign(0) = 0`), computed
+ * in f64 and rounded to f32. Pass the result as `gate`'s next `bias`.
+ *
+ * @example
+ * const { updateBias } = require('phase-router')
+ * updateBias(new Float32Array(3), Int32Array.from([1, 5, 3]), 0.25) // Float32Array [0.25, -0.25, 0]
+ */
+export function updateBias(bias: Float32Array, counts: Numbers, rate: number): Float32Array

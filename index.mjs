@@ -18,5 +18,9 @@ export const {
   loadStats,
   survivalRate,
   capacityProfile,
+  gate,
+  gateAsync,
+  dispatchReplicas,
+  updateBias,
 } = api
 export default api

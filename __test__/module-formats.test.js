@@ -7,6 +7,8 @@ const { execFileSync } = require('node:child_process')
 const EXPORTS = [
   'phaseRouter', 'phaseRouterAuto', 'phaseRouterDegrees', 'phaseRouterAsync', 'phaseRouterAutoAsync', 'buildBits', 'route',
   'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
+  // Mixture-of-Experts gating (ts/gate.ts).
+  'gate', 'gateAsync', 'dispatchReplicas', 'updateBias',
 ]
 
 test('require("phase-router") exposes every function of SPEC section 6', () => {

@@ -7,6 +7,7 @@
 //! value checks happen here and in the kernel and surface as `RangeError`.
 
 mod args;
+mod gate;
 mod helpers;
 mod limits;
 mod output;

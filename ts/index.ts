@@ -7,6 +7,8 @@ import native = require('../binding.js')
 import { cancellable, signalOf, type AbortRelay } from './abort'
 import { expectNumber, expectObject, expectTypedArray, modeOf, outOf, toFloat64, toSeed } from './checks'
 
+export * from './gate'
+
 function bits(value: unknown, name: string): BigUint64Array {
   return expectTypedArray<BigUint64Array>(value, 'BigUint64Array', name)
 }

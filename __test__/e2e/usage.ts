@@ -51,3 +51,26 @@ const share: number = survivalRate(hashed)
 
 void Promise.all([later, autoLater]).then(([a, b]) => a.length + b.length)
 export const summary = [exact, auto, filled, fromDegrees, fromArray, kept, stats.maxOverMean, stats.cv, share]
+
+// Mixture-of-Experts gating (index.d.ts section at the end).
+import { dispatchReplicas, gate, gateAsync, updateBias } from 'phase-router'
+import type { DispatchOptions, GateOptions, GateResult, Replicas } from 'phase-router'
+
+const gateOptions: GateOptions = {
+  experts: 4,
+  k: 2,
+  scoring: 'sigmoid',
+  bias: new Float32Array(4),
+  groups: { count: 2, topk: 2 },
+  capacity: Int32Array.from([2, 2, 2, 2]),
+  overflow: 'reroute',
+  priority: 'position',
+}
+const gated: GateResult = gate(new Float32Array(16), gateOptions)
+const weights: Float32Array = gated.weights
+const bias: Float32Array = updateBias(new Float32Array(4), gated.counts, 0.001)
+const replicas: Replicas = { offsets: [0, 1, 2, 3, 4], capacities: [1, 1, 1, 1] }
+const dispatchOptions: DispatchOptions = { k: 2, strategy: 'weighted', seed: 1n, tokenOffset: 0 }
+const physical: Int32Array = dispatchReplicas(gated.experts, replicas, dispatchOptions)
+void gateAsync(new Float32Array(16), { ...gateOptions, signal: new AbortController().signal }).then((g) => g.kept)
+export const gating = [gated.kept, weights.length, bias.length, physical.length]

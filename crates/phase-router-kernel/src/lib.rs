@@ -65,6 +65,8 @@
 //!   `n` targets): [`route_degrees`] / [`route_degrees_into`].
 //! - Weights and capacities, any strategy: [`strategy::route_batch`].
 //! - A prepared [`Layout`]: [`route_layout`] / [`route_layout_into`].
+//! - Mixture-of-Experts gating from router logits (top-k under capacity, with
+//!   bias, groups, drop or reroute), bias updates and replica dispatch: [`gate`].
 //!
 //! The `_into` forms write into caller-owned output of `sources * k` slots.
 //! [`capacity`] and [`hash`] hold the benchmark's helpers.
@@ -111,6 +113,7 @@ mod error;
 pub mod fast;
 #[cfg(target_arch = "x86_64")]
 mod floyd16;
+pub mod gate;
 pub mod hash;
 pub mod kernel;
 pub mod layout;

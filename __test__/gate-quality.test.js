@@ -1,0 +1,67 @@
+// gate's capacity policies against exact optima (benches/gate-flow.js): the
+// flow solver is checked by brute force on tiny cases, then rerouting is
+// shown maximal (at least half the optimum, never above it).
+const { gate } = require('..')
+const { maxKept, maxScore } = require('../benches/gate-flow')
+const { evaluate } = require('../benches/gate-quality')
+
+function rng(seed) {
+  let a = seed >>> 0
+  return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296)
+}
+
+/** Every assignment of at most k of each token's candidates, by enumeration. */
+function bruteForce(candidates, k, caps) {
+  let best = { kept: 0, score: 0 }
+  const load = caps.map(() => 0)
+  const visit = (t, kept, score) => {
+    if (t === candidates.length) {
+      best = { kept: Math.max(best.kept, kept), score: Math.max(best.score, score) }
+      return
+    }
+    const list = candidates[t]
+    for (let mask = 0; mask < 1 << list.length; mask++) {
+      const chosen = list.filter((_, i) => mask & (1 << i))
+      if (chosen.length > k || chosen.some((c) => load[c.expert] >= caps[c.expert])) continue
+      chosen.forEach((c) => load[c.expert]++)
+      visit(t + 1, kept + chosen.length, score + chosen.reduce((s, c) => s + c.score, 0))
+      chosen.forEach((c) => load[c.expert]--)
+    }
+  }
+  visit(0, 0, 0)
+  return best
+}
+
+test('the flow optima equal brute force on tiny cases', () => {
+  const random = rng(4)
+  for (let round = 0; round < 40; round++) {
+    const [T, E, k, W] = [1 + Math.floor(random() * 4), 3 + Math.floor(random() * 2), 1 + (round % 2), 3]
+    const candidates = Array.from({ length: T }, () => {
+      const experts = [...Array(E).keys()].sort(() => random() - 0.5).slice(0, W)
+      return experts.map((expert) => ({ expert, score: random() }))
+    })
+    const caps = Array.from({ length: E }, () => Math.floor(random() * 3))
+    const brute = bruteForce(candidates, k, caps)
+    expect(maxKept(candidates, k, caps)).toBe(brute.kept)
+    expect(maxScore(candidates, k, caps)).toBeCloseTo(brute.score, 9)
+  }
+})
+
+test('reroute keeps at least half the optimum and never more; reroute/score keeps more than drop', () => {
+  for (const seed of [1, 2]) {
+    const { best, rows, demand } = evaluate({ tokens: 256, experts: 16, k: 2, factor: 1.0, skew: 1.5, seed })
+    const by = Object.fromEntries(rows.map((r) => [r.policy, r]))
+    for (const r of rows) {
+      expect(r.kept).toBeLessThanOrEqual(best.kept)
+      expect(r.score).toBeLessThanOrEqual(best.score * (1 + 1e-6))
+    }
+    expect(by['reroute/score'].kept).toBeGreaterThanOrEqual(best.kept / 2)
+    expect(by['reroute/score'].kept).toBeGreaterThan(by['drop/score'].kept)
+    expect(best.kept).toBeLessThanOrEqual(demand)
+  }
+})
+
+test('gate with generous caps keeps everything', () => {
+  const scores = Float32Array.from({ length: 64 * 8 }, (_, i) => Math.sin(i))
+  expect(gate(scores, { experts: 8, k: 2, capacity: 64, overflow: 'reroute' }).dropped).toBe(0)
+})

@@ -1,0 +1,111 @@
+// A plain JavaScript transcription of the gating semantics (README section
+// "Mixture-of-Experts gating"), written for clarity, not speed: the tests
+// compare the native gate with it. Every score is a JS number (f64), as in
+// the kernel; weights are rounded to f32 at the end with Math.fround.
+
+/** Higher value first, ties to the lower index. */
+const bestFirst = (a, b) => (a.value !== b.value ? b.value - a.value : a.index - b.index)
+
+function scoresOf(row, scoring) {
+  if (scoring === 'sigmoid') return row.map((x) => 1 / (1 + Math.exp(-x)))
+  let max = -Infinity
+  for (const x of row) max = Math.max(max, x)
+  const exps = row.map((x) => Math.exp(x - max))
+  let sum = 0
+  for (const e of exps) sum += e
+  return exps.map((e) => e / sum)
+}
+
+/** One token: its scores, selection scores, and eligible experts best first. */
+function chooseToken(row, options) {
+  const E = row.length
+  const score = scoresOf(Array.from(row), options.scoring ?? 'softmax')
+  const selection = score.map((s, e) => (options.bias ? s + options.bias[e] : s))
+  let eligible = [...Array(E).keys()]
+  if (options.groups) {
+    const size = E / options.groups.count
+    const groups = []
+    for (let g = 0; g < options.groups.count; g++) {
+      const members = selection.slice(g * size, (g + 1) * size).sort((a, b) => b - a)
+      const value = options.bias && size >= 2 ? members[0] + members[1] : members[0]
+      groups.push({ value, index: g })
+    }
+    groups.sort(bestFirst)
+    eligible = groups.slice(0, options.groups.topk).flatMap(({ index }) => [...Array(size).keys()].map((i) => index * size + i))
+  }
+  const order = eligible.map((e) => ({ value: selection[e], index: e })).sort(bestFirst).map(({ index }) => index)
+  return { score, selection, order }
+}
+
+function referenceGate(scores, options) {
+  const { experts: E, k } = options
+  const T = scores.length / E
+  const tokens = []
+  for (let t = 0; t < T; t++) tokens.push(chooseToken(scores.subarray(t * E, (t + 1) * E), options))
+  const cap = options.capacity
+  const caps = cap === undefined ? null : typeof cap === 'number' ? Array(E).fill(cap) : Array.from(cap)
+  const slots = Array.from({ length: T }, () => []) // each token's kept experts, in slot order (-1 for dropped)
+  if (caps === null) {
+    tokens.forEach((tok, t) => (slots[t] = tok.order.slice(0, k)))
+  } else if ((options.overflow ?? 'drop') === 'drop') {
+    tokens.forEach((tok, t) => (slots[t] = tok.order.slice(0, k)))
+    if ((options.priority ?? 'score') === 'position') {
+      const load = Array(E).fill(0)
+      for (let t = 0; t < T; t++) {
+        slots[t] = slots[t].map((e) => (load[e] < caps[e] ? (load[e]++, e) : -1))
+      }
+    } else {
+      for (let e = 0; e < E; e++) {
+        const holders = []
+        for (let t = 0; t < T; t++) if (slots[t].includes(e)) holders.push({ value: tokens[t].score[e], index: t })
+        holders.sort(bestFirst)
+        for (const { index: t } of holders.slice(caps[e])) slots[t] = slots[t].map((x) => (x === e ? -1 : x))
+      }
+    }
+  } else {
+    const within = Math.min(options.rerouteWithin ?? 2 * k, tokens[0]?.order.length ?? 0)
+    const load = Array(E).fill(0)
+    const take = (t, e) => {
+      if (slots[t].length < k && load[e] < caps[e]) {
+        slots[t].push(e)
+        load[e]++
+      }
+    }
+    if ((options.priority ?? 'score') === 'position') {
+      tokens.forEach((tok, t) => tok.order.slice(0, within).forEach((e) => take(t, e)))
+    } else {
+      const pairs = []
+      tokens.forEach((tok, t) => tok.order.slice(0, within).forEach((e) => pairs.push({ t, e, sel: tok.selection[e], score: tok.score[e] })))
+      pairs.sort((a, b) => (a.sel !== b.sel ? b.sel - a.sel : a.score !== b.score ? b.score - a.score : a.t !== b.t ? a.t - b.t : a.e - b.e))
+      for (const { t, e } of pairs) take(t, e)
+    }
+  }
+  const experts = new Int32Array(T * k).fill(-1)
+  const weights = new Float32Array(T * k)
+  const positions = new Int32Array(T * k).fill(-1)
+  const counts = new Int32Array(E)
+  const scale = options.scale ?? 1
+  for (let t = 0; t < T; t++) {
+    const kept = slots[t].filter((e) => e >= 0)
+    let sum = 0
+    for (const e of slots[t]) if (e >= 0) sum += tokens[t].score[e]
+    slots[t].forEach((e, i) => {
+      const at = t * k + i
+      experts[at] = e
+      if (e < 0) return
+      const s = tokens[t].score[e]
+      weights[at] = options.renormalize === false ? s * scale : sum > 0 ? (s / sum) * scale : scale / kept.length
+      positions[at] = counts[e]++
+    })
+  }
+  const kept = counts.reduce((a, b) => a + b, 0)
+  return { experts, weights, positions, counts, kept, dropped: T * k - kept, tokens }
+}
+
+/** `bias[e] + rate * sign(mean - counts[e])`, rounded to f32. */
+function referenceUpdateBias(bias, counts, rate) {
+  const mean = Array.from(counts).reduce((a, b) => a + b, 0) / counts.length
+  return Float32Array.from(bias, (b, e) => b + rate * Math.sign(mean - counts[e]))
+}
+
+module.exports = { referenceGate, referenceUpdateBias, chooseToken }

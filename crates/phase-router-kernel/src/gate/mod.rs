@@ -1,0 +1,409 @@
+//! Mixture-of-Experts gating: from router logits to each token's experts,
+//! combine weights and places in the experts' buffers, under capacity.
+//!
+//! `scores` holds `tokens x experts` logits, row-major. For each token:
+//!
+//! 1. **Scores**: softmax over the row (numerically stable: `exp(x - max)`,
+//!    summed in expert order) or the sigmoid of each logit. Computed in `f64`
+//!    from the `f32` logits; every comparison below is between these `f64`
+//!    values, and only the weights are rounded to `f32`, at the end.
+//! 2. **Selection scores**: the score plus `bias[e]` (DeepSeek-V3's
+//!    auxiliary-loss-free balancing); the bias chooses, it never weighs.
+//! 3. **Groups** (optional, vLLM's `grouped_topk`): the experts split into
+//!    `count` equal groups, each rated by its best selection score, or by the
+//!    sum of its best two when a bias is given; only the experts of the `topk`
+//!    best groups (ties to the lower group) are eligible.
+//! 4. **Choice**: the `k` eligible experts of highest selection score, ties to
+//!    the lower expert.
+//!
+//! Then **capacity** ([`Capacity`]) across tokens: with [`Overflow::Drop`]
+//! slot `i` holds the token's `i`-th choice or -1 when its expert dropped it
+//! (an expert over its cap keeps its highest scores, ties to the earlier token,
+//! or its earliest tokens: [`Priority`]); with [`Overflow::Reroute`] a token
+//! whose expert is full takes its next-best expert with room among its
+//! `reroute_within` best, and its slots hold its experts best first, then -1s.
+//!
+//! **Weights**: the scores of a token's *kept* slots, divided by their sum
+//! when `renormalize` (so a token's kept weights sum to 1, whatever was
+//! dropped), times `scale`; 0 in empty slots. If the kept scores sum to 0
+//! (every one underflowed), each kept slot weighs `scale / kept`.
+//!
+//! **Positions**: a kept slot's place in its expert's buffer is the number of
+//! earlier tokens (by token index) that expert kept: `0..counts[e]` per expert,
+//! in token order whatever the priority.
+//!
+//! Scoring and choice run in parallel over tokens; capacity runs in a fixed
+//! order. The output is the same at every thread count.
+//!
+//! ```
+//! use phase_router_kernel::gate::{gate, Capacity, GateOptions};
+//!
+//! // 3 tokens, 4 experts, 2 per token, at most 1 token per expert.
+//! let logits = [4.0, 3.0, 0.0, 0.0, 4.0, 3.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0];
+//! let options = GateOptions { capacity: Capacity::Each(1), ..GateOptions::new(4, 2) };
+//! let gated = gate(&logits, &options).unwrap();
+//! assert_eq!(gated.experts, [0, 1, -1, -1, 3, 2]);
+//! assert_eq!(gated.positions, [0, 0, -1, -1, 0, 0]);
+//! assert_eq!(gated.counts, [1, 1, 1, 1]);
+//! assert_eq!((gated.kept, gated.dropped), (4, 2));
+//! ```
+
+mod assign;
+mod bias;
+mod choose;
+mod replicas;
+
+pub use bias::update_bias;
+pub use choose::Candidate;
+pub use replicas::{dispatch_replicas, Replicas};
+
+use crate::error::InputError;
+use crate::{parallel, MAX_SLOTS};
+use std::str::FromStr;
+
+/// How logits become scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scoring {
+    /// Softmax over the token's row (the default).
+    #[default]
+    Softmax,
+    /// The sigmoid of each logit on its own (DeepSeek-V3).
+    Sigmoid,
+}
+
+/// What happens to an assignment its expert has no room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// The slot stays empty (-1) (the default).
+    #[default]
+    Drop,
+    /// The token takes its next-best expert that has room.
+    Reroute,
+}
+
+/// Which assignments an expert over its cap keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Priority {
+    /// The highest scores, ties to the earlier token (Megatron-Core) (the default).
+    /// With rerouting: greedy over pairs by selection score, a stable assignment.
+    #[default]
+    Score,
+    /// The earliest tokens (GShard, DeepSpeed); with rerouting, tokens are
+    /// served in order, each taking its best experts that still have room.
+    Position,
+}
+
+/// Group-limited choice: `count` equal groups, of which the `topk` best are eligible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Groups {
+    /// Number of groups; divides the number of experts.
+    pub count: usize,
+    /// Groups a token may choose from.
+    pub topk: usize,
+}
+
+/// Most tokens an expert keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Capacity<'a> {
+    /// No cap: nothing is dropped (the default).
+    #[default]
+    Unlimited,
+    /// The same cap for every expert.
+    Each(u64),
+    /// One cap per expert, each `>= 0`.
+    PerExpert(&'a [i32]),
+}
+
+/// Everything [`gate`] needs besides the logits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GateOptions<'a> {
+    /// Number of experts `E` (the row length).
+    pub experts: usize,
+    /// Experts per token, `1..=E`.
+    pub k: usize,
+    /// Softmax or sigmoid.
+    pub scoring: Scoring,
+    /// Added to the scores for choosing only (length `E`, finite).
+    pub bias: Option<&'a [f32]>,
+    /// Group-limited choice.
+    pub groups: Option<Groups>,
+    /// Whether a token's kept weights are divided by their sum.
+    pub renormalize: bool,
+    /// Factor on every weight (finite).
+    pub scale: f64,
+    /// Caps per expert.
+    pub capacity: Capacity<'a>,
+    /// Dropping or rerouting what a full expert cannot keep.
+    pub overflow: Overflow,
+    /// Which assignments a full expert keeps.
+    pub priority: Priority,
+    /// With rerouting, how many of its best eligible experts a token may
+    /// take (at least `k`; `2k` when `None`; fewer when fewer are eligible).
+    pub reroute_within: Option<usize>,
+}
+
+impl GateOptions<'_> {
+    /// The defaults: softmax, no bias or groups, renormalized, scale 1, no capacity.
+    pub fn new(experts: usize, k: usize) -> Self {
+        GateOptions {
+            experts,
+            k,
+            scoring: Scoring::Softmax,
+            bias: None,
+            groups: None,
+            renormalize: true,
+            scale: 1.0,
+            capacity: Capacity::Unlimited,
+            overflow: Overflow::Drop,
+            priority: Priority::Score,
+            reroute_within: None,
+        }
+    }
+
+    /// Experts a token may choose from: all, or those of its `topk` groups.
+    fn eligible(&self) -> usize {
+        match self.groups {
+            Some(g) => g.topk * (self.experts / g.count),
+            None => self.experts,
+        }
+    }
+
+    /// Candidates kept per token: `k`, or more for rerouting under a cap.
+    fn width(&self) -> usize {
+        match (self.overflow, self.capacity) {
+            (Overflow::Reroute, Capacity::Each(_) | Capacity::PerExpert(_)) => {
+                self.reroute_within.unwrap_or(2 * self.k).min(self.eligible())
+            }
+            _ => self.k,
+        }
+    }
+}
+
+/// The result of [`gate`]: `k` slots per token, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gated {
+    /// Expert of each slot, -1 when empty.
+    pub experts: Vec<i32>,
+    /// Combine weight of each slot, 0 when empty.
+    pub weights: Vec<f32>,
+    /// Place of each kept slot in its expert's buffer, -1 when empty.
+    pub positions: Vec<i32>,
+    /// Tokens kept by each expert.
+    pub counts: Vec<i32>,
+    /// Slots that hold an expert.
+    pub kept: usize,
+    /// Slots left empty: `tokens * k - kept`.
+    pub dropped: usize,
+}
+
+impl FromStr for Scoring {
+    type Err = InputError;
+    fn from_str(name: &str) -> Result<Self, InputError> {
+        match name {
+            "softmax" => Ok(Scoring::Softmax),
+            "sigmoid" => Ok(Scoring::Sigmoid),
+            _ => Err(InputError::new("options.scoring", format!("'{name}' is not 'softmax' or 'sigmoid'"))),
+        }
+    }
+}
+
+impl FromStr for Overflow {
+    type Err = InputError;
+    fn from_str(name: &str) -> Result<Self, InputError> {
+        match name {
+            "drop" => Ok(Overflow::Drop),
+            "reroute" => Ok(Overflow::Reroute),
+            _ => Err(InputError::new("options.overflow", format!("'{name}' is not 'drop' or 'reroute'"))),
+        }
+    }
+}
+
+impl FromStr for Priority {
+    type Err = InputError;
+    fn from_str(name: &str) -> Result<Self, InputError> {
+        match name {
+            "score" => Ok(Priority::Score),
+            "position" => Ok(Priority::Position),
+            _ => Err(InputError::new("options.priority", format!("'{name}' is not 'score' or 'position'"))),
+        }
+    }
+}
+
+/// Checks every input of [`gate`] before any work; returns the number of tokens.
+pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError> {
+    let (experts, k) = (options.experts, options.k);
+    if experts == 0 {
+        return Err(InputError::new("options.experts", "must be at least 1"));
+    }
+    if k == 0 {
+        return Err(InputError::new("options.k", "must be at least 1"));
+    }
+    if k > experts {
+        return Err(InputError::new("options.k", format!("{k} exceeds options.experts = {experts}")));
+    }
+    if !scores.len().is_multiple_of(experts) {
+        let len = scores.len();
+        return Err(InputError::new(
+            "scores",
+            format!("length {len} is not a multiple of options.experts = {experts}"),
+        ));
+    }
+    let tokens = scores.len() / experts;
+    if tokens.checked_mul(k).is_none_or(|slots| slots > MAX_SLOTS) {
+        return Err(InputError::new("scores", format!("{tokens} tokens * k = {k} exceed {MAX_SLOTS} slots")));
+    }
+    check_finite(scores, "scores")?;
+    if let Some(bias) = options.bias {
+        if bias.len() != experts {
+            let len = bias.len();
+            return Err(InputError::new(
+                "options.bias",
+                format!("length {len} does not match options.experts = {experts}"),
+            ));
+        }
+        check_finite(bias, "options.bias")?;
+    }
+    if let Some(Groups { count, topk }) = options.groups {
+        if count == 0 || experts % count != 0 {
+            return Err(InputError::new("options.groups.count", format!("{count} does not divide {experts} experts")));
+        }
+        if topk == 0 || topk > count {
+            return Err(InputError::new("options.groups.topk", format!("{topk} is not in [1, {count}]")));
+        }
+        if topk * (experts / count) < k {
+            let size = experts / count;
+            let reason = format!("{topk} groups of {size} experts cannot supply k = {k} experts");
+            return Err(InputError::new("options.groups.topk", reason));
+        }
+    }
+    if !options.scale.is_finite() {
+        return Err(InputError::new("options.scale", format!("{} is not a finite number", options.scale)));
+    }
+    if let Capacity::PerExpert(caps) = options.capacity {
+        if caps.len() != experts {
+            let len = caps.len();
+            let reason = format!("length {len} does not match options.experts = {experts}");
+            return Err(InputError::new("options.capacity", reason));
+        }
+        if let Some(e) = caps.iter().position(|&c| c < 0) {
+            return Err(InputError::at("options.capacity", e, format!("{} is negative", caps[e])));
+        }
+    }
+    if let Some(within) = options.reroute_within {
+        if within < k {
+            return Err(InputError::new("options.rerouteWithin", format!("{within} is less than k = {k}")));
+        }
+    }
+    Ok(tokens)
+}
+
+fn check_finite(values: &[f32], argument: &'static str) -> Result<(), InputError> {
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(InputError::at(argument, i, format!("{} is not a finite number", js_number(values[i] as f64)))),
+        None => Ok(()),
+    }
+}
+
+/// A number as JavaScript prints it where Rust differs: `Infinity`, `-Infinity`.
+pub(crate) fn js_number(value: f64) -> String {
+    match value {
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => value.to_string(),
+    }
+}
+
+/// Gates a batch of logits: see the [module documentation](self).
+pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> {
+    let tokens = check(scores, options)?;
+    let (experts, k) = (options.experts, options.k);
+    let candidates = candidates(scores, options);
+    let width = options.width();
+    let slots_len = tokens * k;
+    let mut gated = Gated {
+        experts: vec![-1; slots_len],
+        weights: vec![0.0; slots_len],
+        positions: vec![-1; slots_len],
+        counts: vec![0; experts],
+        kept: 0,
+        dropped: 0,
+    };
+    let mut slot_scores = vec![0.0f64; slots_len];
+    let mut slots = assign::Slots { experts: &mut gated.experts, scores: &mut slot_scores };
+    let caps: Option<Vec<u64>> = match options.capacity {
+        Capacity::Unlimited => None,
+        Capacity::Each(cap) => Some(vec![cap; experts]),
+        Capacity::PerExpert(caps) => Some(caps.iter().map(|&c| c as u64).collect()),
+    };
+    match (&caps, options.overflow) {
+        (None, _) => assign::keep_all(&candidates, width, k, &mut slots),
+        (Some(caps), Overflow::Drop) => assign::drop(&candidates, width, k, caps, options.priority, &mut slots),
+        (Some(caps), Overflow::Reroute) => assign::reroute(&candidates, width, k, caps, options.priority, &mut slots),
+    }
+    weights(&gated.experts, &slot_scores, k, options, &mut gated.weights);
+    for (slot, &e) in gated.experts.iter().enumerate() {
+        if e >= 0 {
+            gated.positions[slot] = gated.counts[e as usize];
+            gated.counts[e as usize] += 1;
+        }
+    }
+    gated.kept = gated.counts.iter().map(|&c| c as usize).sum();
+    gated.dropped = slots_len - gated.kept;
+    Ok(gated)
+}
+
+/// Each token's `width` best eligible experts, best first, computed in parallel over tokens.
+pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
+    let (experts, width) = (options.experts, options.width());
+    let tokens = scores.len() / experts;
+    let mut out = vec![Candidate::default(); tokens * width];
+    // A few exponentials and comparisons per logit.
+    let work = scores.len().saturating_mul(8);
+    let per_chunk = parallel::chunk_len(tokens, work);
+    parallel::for_each_chunk(&mut out, per_chunk * width, work, choose::Scratch::default, |scratch, chunk, rows| {
+        for (i, row) in rows.chunks_mut(width).enumerate() {
+            let t = chunk * per_chunk + i;
+            choose::token(options, &scores[t * experts..(t + 1) * experts], scratch, row);
+        }
+    });
+    out
+}
+
+/// Combine weights from the kept slots' scores, in parallel over tokens.
+fn weights(experts: &[i32], scores: &[f64], k: usize, options: &GateOptions, out: &mut [f32]) {
+    let work = experts.len().saturating_mul(2);
+    let per_chunk = parallel::chunk_len(experts.len() / k.max(1), work);
+    parallel::for_each_chunk(
+        out,
+        per_chunk * k,
+        work,
+        || (),
+        |_, chunk, rows| {
+            let first = chunk * per_chunk * k;
+            for (i, weight) in rows.chunks_mut(k).enumerate() {
+                let at = first + i * k;
+                token_weights(&experts[at..at + k], &scores[at..at + k], options, weight);
+            }
+        },
+    );
+}
+
+/// One token's weights: see the module documentation.
+fn token_weights(experts: &[i32], scores: &[f64], options: &GateOptions, out: &mut [f32]) {
+    let kept = experts.iter().filter(|&&e| e >= 0).count();
+    let sum: f64 = experts.iter().zip(scores).filter(|(&e, _)| e >= 0).map(|(_, &s)| s).sum();
+    for ((w, &e), &s) in out.iter_mut().zip(experts).zip(scores) {
+        *w = if e < 0 {
+            0.0
+        } else if !options.renormalize {
+            (s * options.scale) as f32
+        } else if sum > 0.0 {
+            (s / sum * options.scale) as f32
+        } else {
+            (options.scale / kept as f64) as f32
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests;
