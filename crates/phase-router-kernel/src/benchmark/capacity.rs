@@ -208,7 +208,7 @@ mod tests {
     fn profile_shuffle_is_independent_of_the_auto_permutation() {
         // Same seed, same length: the big targets must not follow permS's order.
         let caps = capacity_profile(Profile::Strong, 1000, 42);
-        let (perm_s, _) = crate::perm::auto_permutations(1000, 1000, 42);
+        let (perm_s, _) = crate::auto_permutations(1000, 1000, 42);
         let big_positions = (0..1000).filter(|&c| caps[c] == 8.0).map(|c| perm_s[c]);
         assert!(big_positions.clone().any(|p| p >= 500) && big_positions.clone().any(|p| p < 500));
     }
