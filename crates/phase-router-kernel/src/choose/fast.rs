@@ -12,8 +12,9 @@
 //! vectors in `tests/golden-fast/`.
 
 use super::stream::{key, RowStream};
+use crate::arch::FLOYD_LANES;
 #[cfg(target_arch = "x86_64")]
-use crate::arch::{self, Avx512BitalgToken, FLOYD_LANES};
+use crate::arch::{self, Avx512BitalgToken};
 use crate::ring::Layout;
 use crate::sweep::{sweep, ArcWords, Chooser, RingBitset, RowToFill};
 
@@ -29,8 +30,8 @@ pub(crate) fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
 /// [`route`], drawing in registers where given the token: both give the same output.
 fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_registers: Option<RegisterToken>) {
     let key = key(seed);
-    // Vectors hold at least this many ranks (what the register draws write).
-    let len = k.max(RANK_VECTOR);
+    // The register draws write whole vectors of ranks.
+    let len = k.max(FLOYD_LANES);
     sweep(layout, k, out, || FloydChooser {
         target_at: &layout.target_at,
         key,
@@ -49,12 +50,6 @@ type RegisterToken = Avx512BitalgToken;
 #[cfg(not(target_arch = "x86_64"))]
 #[derive(Clone, Copy)]
 enum RegisterToken {}
-
-/// Ranks in one vector of the register draws.
-#[cfg(target_arch = "x86_64")]
-const RANK_VECTOR: usize = FLOYD_LANES;
-#[cfg(not(target_arch = "x86_64"))]
-const RANK_VECTOR: usize = 0;
 
 /// Up to this many slots a row is drawn and looked up on the scalar path
 /// even where the register draws run: their sixteen lanes cost the same for

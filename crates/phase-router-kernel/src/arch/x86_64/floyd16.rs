@@ -21,11 +21,9 @@
 //! targets straight to its slots.
 
 use super::detect::Avx512BitalgToken;
+use crate::arch::FLOYD_LANES as LANES;
 use crate::choose::stream::{mix, GOLDEN_GAMMA, MIX_MULTIPLIERS};
 use std::arch::x86_64::*;
-
-/// Draws done at once: sixteen `u32` lanes.
-pub(crate) const LANES: usize = 16;
 
 impl Avx512BitalgToken {
     /// Draws `k <= 16` distinct ranks out of `0..counts[i]` (each above `k`)

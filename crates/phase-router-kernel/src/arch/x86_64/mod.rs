@@ -17,5 +17,4 @@ mod select16;
 mod vpopcnt;
 
 pub(crate) use detect::{Avx512BitalgToken, Avx512CdToken, Tokens};
-pub(crate) use floyd16::LANES as FLOYD_LANES;
 pub(crate) use reservoir16::{Drawing, Lanes, MAX_K as LANES_MAX_K};
