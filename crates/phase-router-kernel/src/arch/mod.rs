@@ -21,12 +21,12 @@ pub(crate) use portable::words_holding_one;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use x86_64::{Avx512BitalgToken, Avx512CdToken, Drawing, Lanes, LANES_MAX_K};
 
+use crate::sweep::{ArcWords, WordSpan};
+
 /// Ranks that fast mode draws at once in registers (sixteen `u32` lanes of
 /// one AVX-512 vector): the most slots a row can have there, and the least
 /// that fast mode's rank buffers hold on any target.
 pub(crate) const FLOYD_LANES: usize = 16;
-
-use crate::sweep::{ArcWords, WordSpan};
 
 /// The paths this CPU can take, found once per process by [`cpu`].
 #[derive(Debug, Clone, Copy)]

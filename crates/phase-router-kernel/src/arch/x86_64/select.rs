@@ -65,9 +65,9 @@ pub(super) fn words_holding_lanes(ends: &[u32], ranks: __m512i) -> __m512i {
     passed
 }
 
-/// [`portable::select_in_word`] in two instructions: PDEP deposits the single
-/// bit `1 << rank` onto the `rank`-th set bit of `word`, whose index is then
-/// its trailing-zero count.
+/// The portable `select_in_word` in two instructions: PDEP deposits the
+/// single bit `1 << rank` onto the `rank`-th set bit of `word`, whose index
+/// is then its trailing-zero count.
 #[target_feature(enable = "bmi2")]
 #[inline]
 fn select_in_word_pdep(word: u64, rank: u32) -> u32 {

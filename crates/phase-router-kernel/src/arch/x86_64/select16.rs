@@ -66,9 +66,8 @@ fn select_targets16(arc: &ArcWords, ranks: &[u32; RANK_LANES], target_at: &[u32]
     }
 }
 
-/// [`select_in_word`](crate::arch::portable::select_in_word) in each of eight
-/// lanes: the index of the set bit number `ranks` (each below the lane's
-/// popcount) of `words`.
+/// The portable `select_in_word` in each of eight lanes: the index of the
+/// set bit number `ranks` (each below the lane's popcount) of `words`.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vpopcntdq,avx512bitalg")]
 #[inline]
 fn select_in_words(words: __m512i, ranks: __m512i) -> __m512i {
