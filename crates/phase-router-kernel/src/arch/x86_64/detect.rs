@@ -40,7 +40,7 @@ pub(crate) struct Avx512CdToken(());
 pub(crate) struct Avx512BitalgToken(());
 
 /// Every token this CPU earns, found once per process.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Tokens {
     pub popcnt: Option<PopcntToken>,
     pub avx512_popcnt: Option<Avx512PopcntToken>,
