@@ -3,18 +3,18 @@
 //! Whether target `c` is a candidate of source `j` depends on `j` through two
 //! things only: `j`'s S-arc and `j`'s point `q = perm_t[j]` on the T-ring. So
 //! instead of visiting rows in index order, the sweep visits T-ring points
-//! `q = 0, 1, ..., m-1` (the row at `q` is the source `j` with `perm_t[j] = q`) and keeps a bitset
-//! over S-ring positions holding `perm_s[c]` for every target `c` whose T-arc
-//! covers `q`. Stepping from `q - 1` to `q` changes only the targets whose arc
+//! `q = 0, 1, ..., m-1` (the row at `q` is the source `j` with
+//! `perm_t[j] = q`) and keeps a bitset over S-ring positions holding
+//! `perm_s[c]` for every target `c` whose T-arc covers `q`. Stepping from `q - 1` to `q` changes only the targets whose arc
 //! starts at `q` (they come in) or ends at `q` (they go out): each arc flips
 //! its target's bit twice per lap. An arc as long as the ring never flips and
 //! is set from the start; an empty arc is never set.
 //!
 //! Row `j`'s candidates are then the set bits inside its S-arc, met from the
 //! start of the arc: exactly the reference's visit order. The sweep copies
-//! them out of its [`RingBitset`] into an [`ArcWords`]. A row with at most `k` candidates keeps them
-//! all, in that order; for a longer one a [`Chooser`] decides which fill
-//! its `k` slots. Long rows are handed over two at a time, so that a chooser
+//! them out of its [`RingBitset`] into an [`ArcWords`]. A row with at most
+//! `k` candidates keeps them all, in that order; for a longer one a
+//! [`Chooser`] decides which fill its `k` slots. Long rows are handed over two at a time, so that a chooser
 //! whose work is a serial chain per row can run two chains side by side.
 //!
 //! On a large layout the T-ring is cut into contiguous chunks, one Rayon task
