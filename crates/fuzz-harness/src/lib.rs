@@ -14,7 +14,7 @@
 //! The contract checked is SPEC section 3: every entry point returns `Ok` or
 //! `Err(InputError)` and never panics; an `Ok` result has the documented shape;
 //! and the shipped kernel agrees with the baseline walk (so a faster kernel
-//! landing in `kernel.rs` is differentially fuzzed against SPEC section 2).
+//! landing in `choose/` is differentially fuzzed against SPEC section 2).
 //! Sizes are bounded by construction (`n <= 300`, `k <= 40`) so that one input
 //! costs at most a few milliseconds and never allocates much.
 
@@ -23,11 +23,10 @@ mod oracle;
 
 use input::Input;
 use phase_router_kernel::capacity::{self, Profile};
-use phase_router_kernel::perm::auto_permutations;
 use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
 use phase_router_kernel::{
-    bits, build_bits, check_shape, hash, phase_route, phase_route_auto, route_degrees, route_layout, BitMatrices,
-    InputError, Layout, Mode, MAX_SLOTS,
+    auto_permutations, build_bits, check_shape, hash, phase_route, phase_route_auto, route_degrees, route_layout,
+    BitMatrices, InputError, Layout, Mode, MAX_SLOTS,
 };
 
 /// Largest `n` the harness builds, so a case stays cheap.
@@ -111,7 +110,7 @@ fn degree_call(input: &mut Input) {
 /// as long as it is `Ok` with the right shape or an `InputError` naming an argument.
 fn arbitrary_bit_call(input: &mut Input) {
     let n = 1 + input.below(MAX_N);
-    let words = bits::words_per_row(n);
+    let words = n.div_ceil(64); // words per row
     let len = |input: &mut Input| (n * words).saturating_add_signed(input.below(5) as isize - 2);
     let (s_len, t_len) = (len(input), len(input));
     let s_bits = input.words(s_len);
@@ -158,7 +157,8 @@ fn weights_call(input: &mut Input) {
     };
     let source_weights = weights(input, sources);
     let target_capacities = weights(input, targets);
-    let density = if input.byte().is_multiple_of(4) { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
+    let density =
+        if input.byte().is_multiple_of(4) { input.raw_float() } else { (1 + input.below(1000)) as f64 / 1000.0 };
     let seed = input.seed();
     let batch = Batch {
         sources,
@@ -195,7 +195,8 @@ fn weights_call(input: &mut Input) {
 /// Hard caps, enforcement, loads, survival and profiles.
 fn capacity_calls(input: &mut Input) {
     let targets = 1 + input.below(MAX_N);
-    let capacities = if input.byte().is_multiple_of(3) { input.raw_floats(targets) } else { input.tame_floats(targets) };
+    let capacities =
+        if input.byte().is_multiple_of(3) { input.raw_floats(targets) } else { input.tame_floats(targets) };
     let (tokens, k, headroom) = (input.below(1000), input.below(20), input.raw_or_tame_float());
     match capacity::hard_caps(&capacities, tokens, k, headroom) {
         Ok(caps) => {
@@ -240,8 +241,9 @@ fn build_call(input: &mut Input) {
     let ones: Vec<u32> = (0..len).map(|_| input.below(n + 3) as u32).collect();
     match build_bits(&ones, n) {
         Ok(built) => {
-            bits::check_matrix(&built, n, "built").expect("build_bits made an invalid matrix");
-            assert_eq!(bits::row_degrees(&built, n), ones);
+            let matrices = BitMatrices { s_bits: &built, t_bits: &built, n };
+            matrices.check().expect("build_bits made an invalid matrix");
+            assert_eq!(matrices.degrees().0, ones);
         }
         Err(e) => assert_eq!(e.argument, "onesPerRow"),
     }

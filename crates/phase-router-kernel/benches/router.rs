@@ -12,19 +12,24 @@ mod common;
 use common::{Inputs, SEED};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
-use phase_router_kernel::{fast, hash, kernel, phase_route_with, route_degrees, walk, BitMatrices, Mode};
+use phase_router_kernel::{hash, phase_route_with, route_degrees, route_layout_into, walk, BitMatrices, Layout, Mode};
 use std::time::Duration;
 
 const DENSITY: f64 = 0.3;
-const CASES: [(usize, usize); 8] = [(64, 16), (256, 16), (1024, 16), (4096, 1), (4096, 2), (4096, 4), (4096, 8), (4096, 16)];
+const CASES: [(usize, usize); 8] =
+    [(64, 16), (256, 16), (1024, 16), (4096, 1), (4096, 2), (4096, 4), (4096, 8), (4096, 16)];
 
 fn id(n: usize, k: usize) -> BenchmarkId {
     BenchmarkId::from_parameter(format!("n{n}/k{k}"))
 }
 
 fn layout_routers(c: &mut Criterion) {
-    type Route = fn(&phase_router_kernel::layout::Layout, usize, u64, &mut [i32]);
-    let routers: [(&str, Route); 3] = [("kernel", kernel::route), ("walk", walk::route), ("fast", fast::route)];
+    type Route = fn(&Layout, usize, u64, &mut [i32]);
+    let routers: [(&str, Route); 3] = [
+        ("kernel", |layout, k, seed, out| route_layout_into(layout, k, seed, Mode::Reference, out)),
+        ("walk", walk::route),
+        ("fast", |layout, k, seed, out| route_layout_into(layout, k, seed, Mode::Fast, out)),
+    ];
     for (name, route) in routers {
         let mut group = c.benchmark_group(name);
         for (n, k) in CASES {
@@ -99,9 +104,18 @@ fn call_overhead(c: &mut Criterion) {
             b.iter(|| route_degrees(&i.s_degree, &i.t_degree, k, &i.perm_s, &i.perm_t, SEED, mode).unwrap())
         });
     }
-    let batch = Batch { sources: n, targets: n, source_weights: None, target_capacities: None, k, density: DENSITY, seed: SEED };
+    let batch = Batch {
+        sources: n,
+        targets: n,
+        source_weights: None,
+        target_capacities: None,
+        k,
+        density: DENSITY,
+        seed: SEED,
+    };
     for strategy in [Strategy::Stride, Strategy::Phase] {
-        group.bench_function(format!("route_batch/{strategy:?}"), |b| b.iter(|| route_batch(&batch, strategy).unwrap()));
+        group
+            .bench_function(format!("route_batch/{strategy:?}"), |b| b.iter(|| route_batch(&batch, strategy).unwrap()));
     }
     group.bench_function("hash_route", |b| b.iter(|| hash::hash_route(n, n, k, SEED)));
     group.bench_function("popcount", |b| b.iter(|| matrices.degrees()));

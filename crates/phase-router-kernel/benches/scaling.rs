@@ -24,11 +24,11 @@
 mod common;
 
 use common::{Inputs, SEED};
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 use phase_router_kernel::capacity::{capacity_profile, Profile};
 use phase_router_kernel::strategy::{route_batch, Batch, Strategy};
-use phase_router_kernel::{fast, hash, kernel, phase_route_with, route_degrees, walk, BitMatrices, Mode};
+use phase_router_kernel::{hash, phase_route_with, route_degrees, route_layout_into, walk, BitMatrices, Layout, Mode};
 use std::fmt::Display;
 use std::time::Duration;
 
@@ -78,8 +78,9 @@ fn bench_case(group: &mut BenchmarkGroup<WallTime>, param: impl Display, case: &
     let mut out = vec![0; n * k];
     let id = |method: &str| BenchmarkId::new(method, &param);
     group.bench_function(id("walk"), |b| b.iter(|| walk::route(&layout, k, SEED, &mut out)));
-    group.bench_function(id("reference"), |b| b.iter(|| kernel::route(&layout, k, SEED, &mut out)));
-    group.bench_function(id("fast"), |b| b.iter(|| fast::route(&layout, k, SEED, &mut out)));
+    group
+        .bench_function(id("reference"), |b| b.iter(|| route_layout_into(&layout, k, SEED, Mode::Reference, &mut out)));
+    group.bench_function(id("fast"), |b| b.iter(|| route_layout_into(&layout, k, SEED, Mode::Fast, &mut out)));
     for (name, mode) in [("reference_matrices", Mode::Reference), ("fast_matrices", Mode::Fast)] {
         group.bench_function(id(name), |b| b.iter(|| phase_route_with(&matrices, k, perms, SEED, mode).unwrap()));
     }
@@ -138,8 +139,12 @@ fn scaling_threads(c: &mut Criterion) {
     let mut group = flat_group(c, "scaling_threads");
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        type Route = fn(&phase_router_kernel::layout::Layout, usize, u64, &mut [i32]);
-        let routers: [(&str, Route); 3] = [("walk", walk::route), ("reference", kernel::route), ("fast", fast::route)];
+        type Route = fn(&Layout, usize, u64, &mut [i32]);
+        let routers: [(&str, Route); 3] = [
+            ("walk", walk::route),
+            ("reference", |layout, k, seed, out| route_layout_into(layout, k, seed, Mode::Reference, out)),
+            ("fast", |layout, k, seed, out| route_layout_into(layout, k, seed, Mode::Fast, out)),
+        ];
         for (name, route) in routers {
             group.bench_function(BenchmarkId::new(name, threads), |b| {
                 b.iter(|| pool.install(|| route(&layout, K, SEED, &mut out)))
@@ -164,7 +169,9 @@ fn call(c: &mut Criterion) {
     let matrices = case.matrices();
     let mut group = c.benchmark_group("call");
     for (name, mode) in [("auto", Mode::Reference), ("auto_fast", Mode::Fast)] {
-        group.bench_function(BenchmarkId::new(name, n), |b| b.iter(|| phase_route_with(&matrices, k, None, SEED, mode).unwrap()));
+        group.bench_function(BenchmarkId::new(name, n), |b| {
+            b.iter(|| phase_route_with(&matrices, k, None, SEED, mode).unwrap())
+        });
     }
     for (name, mode) in [("degrees", Mode::Reference), ("degrees_fast", Mode::Fast)] {
         group.bench_function(BenchmarkId::new(name, n), |b| {
@@ -178,7 +185,10 @@ fn call(c: &mut Criterion) {
 /// of load from elsewhere spoils a sample or two, which a median of twenty
 /// shrugs off (with ten it moved ratios by 20%).
 fn config() -> Criterion {
-    Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2))
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2))
 }
 
 criterion_group! {

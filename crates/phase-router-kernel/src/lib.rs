@@ -4,57 +4,54 @@
 //! targets (experts, shards, workers) so that each target's expected load
 //! follows its capacity. Deterministic from a seed, coordination-free, and
 //! parallel over rows with Rayon; output never depends on the thread count.
-//! Small calls stay on the calling thread ([`parallel`]): waking Rayon's
-//! pool would cost many times their work.
-//!
 //! The reference mode is bit-exact with the Rust crate `phase_router_rs` 0.1.0.
 //!
 //! ## The algorithm in one screen
 //!
-//! Two bit matrices describe the problem, but only their row popcounts
-//! (degrees) matter: `s[j]` for source `j`, `t[c]` for target `c`.
+//! Two bit matrices describe the problem (`problem/`: the inputs and their
+//! checks), but only their row popcounts (degrees) matter: `s[j]` for
+//! source `j`, `t[c]` for target `c`.
 //!
-//! 1. **Rings** ([`ring`]): sources lay arcs of length `s[j]` end to end around
+//! 1. **Rings** (`ring/`): sources lay arcs of length `s[j]` end to end around
 //!    the S-ring; targets lay arcs of length `t[c]` around the T-ring.
-//! 2. **Placements** ([`layout`]): `permS` puts each target at a point of the
-//!    S-ring, `permT` puts each source at a point of the T-ring.
+//! 2. **Placements** ([`Layout`], `ring/layout.rs`): `permS` puts each target
+//!    at a point of the S-ring, `permT` puts each source at a point of the T-ring.
 //! 3. **Candidates**: target `c` is a candidate of source `j` when `c` sits on
 //!    `j`'s S-arc and `j` sits on `c`'s T-arc.
-//! 4. **Selection** ([`reservoir`]): candidates are visited in S-ring order
-//!    from the start of `j`'s arc and at most `k` are kept by reservoir sampling
-//!    with a ChaCha8 generator seeded by `seed + j`.
+//! 4. **Selection** (`choose/reservoir.rs`): candidates are visited in S-ring
+//!    order from the start of `j`'s arc and at most `k` are kept by reservoir
+//!    sampling with a ChaCha8 generator seeded by `seed + j`.
 //!
 //! [`walk`] is that description run literally, kept as the baseline: it
 //! tests every position of every S-arc, about `density * n^2` steps.
 //!
 //! ## How the shipped kernels go faster
 //!
-//! 5. **Sweep** ([`sweep`], [`bitset`]): whether `c` is a candidate of `j`
-//!    depends on `j` only through its S-arc and its T-point. Visiting rows in
-//!    T-ring order while a bitset over S-ring positions tracks which targets
-//!    cover the current T-point turns each row's candidates into the set bits
-//!    of its S-arc. Each row's arc is copied out once with running popcounts
-//!    ([`bitset::ArcWords`]), then candidates are found by rank without
-//!    data-dependent branches (vector compares of the running counts, then
-//!    PDEP or a broadword select inside the word). Rows reach the chooser
-//!    two at a time, so that two rows' serial work can overlap.
-//! 6. **Reference mode** ([`kernel`], [`Mode::Reference`]): the reservoir's
-//!    draws depend only on how many candidates a row has, so they are replayed
-//!    from the count, and only the `k` kept candidates are looked up, by
-//!    rank. With AVX-512, sixteen rows draw at once, one per vector lane,
-//!    from ChaCha8 computed in the same lanes; otherwise two rows side by
-//!    side ([`reservoir::Holdings`]). Bit-exact with the walk; the draws are
-//!    most of its remaining work.
-//! 7. **Fast mode** ([`fast`], [`Mode::Fast`]): the same candidates, but `k`
-//!    of a long row's candidates are drawn by Floyd's algorithm from a
-//!    counter-based generator, `k` draws per row instead of one per candidate
-//!    (for `k <= 16` with AVX-512, a row's draws, their order and the lookup
-//!    of its targets all in vector lanes). Uniform and frozen by its own
-//!    vectors, but not the reference's choice.
+//! 5. **Sweep** (`sweep/`): whether `c` is a candidate of `j` depends on `j`
+//!    only through its S-arc and its T-point. Visiting rows in T-ring order
+//!    while a bitset over S-ring positions (`sweep/bitset.rs`) tracks which
+//!    targets cover the current T-point turns each row's candidates into the
+//!    set bits of its S-arc. Each row's arc is copied out once with running
+//!    popcounts (`sweep/arc_words.rs`), then candidates are found by rank
+//!    without data-dependent branches (vector compares of the running
+//!    counts, then PDEP or a broadword select inside the word). Rows reach
+//!    the chooser two at a time, so that two rows' serial work can overlap.
+//! 6. **Reference mode** (`choose/reference.rs`, [`Mode::Reference`]): the
+//!    reservoir's draws depend only on how many candidates a row has, so
+//!    they are replayed from the count, and only the `k` kept candidates are
+//!    looked up, by rank. With AVX-512, sixteen rows draw at once, one per
+//!    vector lane, from ChaCha8 computed in the same lanes; otherwise two
+//!    rows side by side. Bit-exact with the walk; the draws are most of its
+//!    remaining work.
+//! 7. **Fast mode** (`choose/fast.rs`, [`Mode::Fast`]): the same candidates,
+//!    but `k` of a long row's candidates are drawn by Floyd's algorithm from
+//!    a counter-based generator (`choose/stream.rs`), `k` draws per row
+//!    instead of one per candidate (for `k <= 16` with AVX-512, a row's
+//!    draws, their order and the lookup of its targets all in vector lanes).
+//!    Uniform and frozen by its own vectors, but not the reference's choice.
 //!
-//! Every vector path is chosen at run time from what the CPU reports
-//! (`is_x86_feature_detected!`), with a portable path beside it that gives
-//! the same output; tests compare the two wherever the CPU runs both.
+//! Large calls run on Rayon's pool, small ones on the calling thread
+//! (`parallel.rs`): waking the pool would cost many times their work.
 //!
 //! ## Entry points
 //!
@@ -69,15 +66,20 @@
 //!   bias, groups, drop or reroute), bias updates and replica dispatch: [`gate`].
 //!
 //! The `_into` forms write into caller-owned output of `sources * k` slots.
-//! [`capacity`] and [`hash`] hold the benchmark's helpers.
+//! [`capacity`] and [`hash`] hold the benchmark's helpers (`benchmark/`).
 //!
 //! ## Portability
 //!
-//! The release binary targets generic x86-64 and aarch64. Two hot loops are
-//! compiled a second time for instructions that generic x86-64 lacks, picked
-//! at run time when the CPU has them: POPCNT for counting an arc's words
-//! ([`bitset`]) and LZCNT/BMI2 for the reference draws ([`reservoir`]).
-//! Results are the same either way.
+//! The release binary targets generic x86-64 and aarch64. Everything that
+//! depends on the CPU lives in `arch/`, laid out as the `memchr` crate's:
+//! `arch/portable/` holds a plain-Rust twin of every CPU-specific path, and
+//! `arch/x86_64/` the paths that use instructions generic x86-64 lacks
+//! (POPCNT, LZCNT and BMI2, AVX2, AVX-512). `arch/x86_64/detect.rs` asks
+//! the CPU once per process what it has and hands out zero-sized tokens
+//! that only it can make; each vector path takes its token, so no other
+//! code calls a path the CPU cannot run. Every path gives the same output
+//! as its portable twin, and tests compare the two wherever the CPU runs
+//! both. aarch64 takes the portable paths.
 //!
 //! ## Batches and strategies
 //!
@@ -104,97 +106,34 @@
 //! assert_eq!(fast.len(), n * 2);
 //! ```
 
-pub mod bits;
-pub mod bitset;
-pub mod capacity;
-#[cfg(target_arch = "x86_64")]
-mod chacha_lanes;
-mod error;
-pub mod fast;
-#[cfg(target_arch = "x86_64")]
-mod floyd16;
+mod arch;
+mod benchmark;
+mod choose;
 pub mod gate;
-pub mod hash;
-pub mod kernel;
-pub mod layout;
-pub mod parallel;
-pub mod perm;
-pub mod reservoir;
-#[cfg(target_arch = "x86_64")]
-mod reservoir_lanes;
-pub mod ring;
+mod parallel;
+mod problem;
+mod ring;
 pub mod strategy;
-pub(crate) mod stream;
-pub mod sweep;
+mod sweep;
 pub mod walk;
 
-pub use bits::build_bits;
-pub use error::InputError;
-pub use layout::Layout;
-pub use perm::auto_permutations;
+pub use benchmark::capacity;
+pub use benchmark::hash_route as hash;
+pub use problem::perm::auto_permutations;
+pub use problem::{build_bits, check_bit_call, check_shape, BitMatrices, InputError, MAX_SLOTS};
+pub use ring::Layout;
 
-/// Largest output, in slots, that one call may produce (the longest `Int32Array` index range).
-pub const MAX_SLOTS: usize = i32::MAX as usize;
-
-/// The two square bit matrices of one call, as `phase_router_rs` takes them.
-#[derive(Debug, Clone, Copy)]
-pub struct BitMatrices<'a> {
-    /// S, `n` rows of `ceil(n/64)` little-endian words: row `j` is source `j`.
-    pub s_bits: &'a [u64],
-    /// T, same shape: row `c` is target `c`.
-    pub t_bits: &'a [u64],
-    /// Rows and columns of both matrices.
-    pub n: usize,
-}
-
-impl BitMatrices<'_> {
-    /// Checks both matrices' lengths and padding bits.
-    pub fn check(&self) -> Result<(), InputError> {
-        bits::check_matrix(self.s_bits, self.n, "sBits")?;
-        bits::check_matrix(self.t_bits, self.n, "tBits")
-    }
-
-    /// Row degrees of S and of T.
-    pub fn degrees(&self) -> (Vec<u32>, Vec<u32>) {
-        let work = 2 * self.s_bits.len();
-        parallel::join(work, || bits::row_degrees(self.s_bits, self.n), || bits::row_degrees(self.t_bits, self.n))
-    }
-}
-
-/// Checks `n` and `k` (both at least 1) and the size of the output they imply.
-pub fn check_shape(n: usize, k: usize) -> Result<(), InputError> {
-    if n == 0 {
-        return Err(InputError::new("n", "must be at least 1"));
-    }
-    if k == 0 {
-        return Err(InputError::new("k", "must be at least 1"));
-    }
-    match n.checked_mul(k) {
-        Some(slots) if slots <= MAX_SLOTS => Ok(()),
-        _ => Err(InputError::new("k", format!("n * k = {n} * {k} exceeds the largest output of {MAX_SLOTS} slots"))),
-    }
-}
-
-/// Checks everything about a bit-matrix call before any work is done;
-/// `perms` is `None` for automatic permutations.
-pub fn check_bit_call(matrices: &BitMatrices, k: usize, perms: Option<(&[u32], &[u32])>) -> Result<(), InputError> {
-    check_shape(matrices.n, k)?;
-    matrices.check()?;
-    if let Some((perm_s, perm_t)) = perms {
-        perm::check_permutation(perm_s, matrices.n, "permS")?;
-        perm::check_permutation(perm_t, matrices.n, "permT")?;
-    }
-    Ok(())
-}
+use choose::{fast, reference};
+use problem::{check_degree_shape, check_out, perm};
 
 /// How a row with more than `k` candidates chooses among them. Both modes
 /// route to the same candidates and keep every candidate of a shorter row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
-    /// Reservoir sampling with ChaCha8, bit-exact with `phase_router_rs` 0.1.0 ([`kernel`]).
+    /// Reservoir sampling with ChaCha8, bit-exact with `phase_router_rs` 0.1.0.
     #[default]
     Reference,
-    /// Floyd's sampling of `k` candidates from a counter-based generator ([`fast`]):
+    /// Floyd's sampling of `k` candidates from a counter-based generator:
     /// uniform and deterministic too, but not the reference's choice.
     Fast,
 }
@@ -294,29 +233,6 @@ pub fn route_degrees_into(
     Ok(())
 }
 
-/// Checks the sizes of a degree call: at least one source and one target,
-/// targets that fit in the `i32` output, `k` and the output size as [`check_shape`].
-fn check_degree_shape(sources: usize, targets: usize, k: usize) -> Result<(), InputError> {
-    if sources == 0 {
-        return Err(InputError::new("sDegrees", "must hold at least one source"));
-    }
-    if targets == 0 {
-        return Err(InputError::new("tDegrees", "must hold at least one target"));
-    }
-    if targets > MAX_SLOTS {
-        return Err(InputError::new("tDegrees", format!("{targets} targets do not fit in an Int32 output")));
-    }
-    check_shape(sources, k)
-}
-
-/// Checks that caller-owned output has room for exactly `slots` slots.
-fn check_out(out: &[i32], slots: usize) -> Result<(), InputError> {
-    if out.len() != slots {
-        return Err(InputError::new("out", format!("length {} does not match sources * k = {slots}", out.len())));
-    }
-    Ok(())
-}
-
 /// Routes a checked layout with the shipped reference kernel.
 pub fn route_layout(layout: &Layout, k: usize, seed: u64) -> Vec<i32> {
     let mut out = vec![-1; layout.sources() * k];
@@ -328,7 +244,7 @@ pub fn route_layout(layout: &Layout, k: usize, seed: u64) -> Vec<i32> {
 /// `sources * k` slots (`k >= 1`); panics otherwise.
 pub fn route_layout_into(layout: &Layout, k: usize, seed: u64, mode: Mode, out: &mut [i32]) {
     match mode {
-        Mode::Reference => kernel::route(layout, k, seed, out),
+        Mode::Reference => reference::route(layout, k, seed, out),
         Mode::Fast => fast::route(layout, k, seed, out),
     }
 }

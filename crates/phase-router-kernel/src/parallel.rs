@@ -83,12 +83,18 @@ mod tests {
     fn squares(work: usize) -> Vec<usize> {
         let mut items = vec![0; 1000];
         let per_chunk = chunk_len(items.len(), work);
-        for_each_chunk(&mut items, per_chunk, work, || (), |_, index, chunk| {
-            for (i, item) in chunk.iter_mut().enumerate() {
-                let at = index * per_chunk + i;
-                *item = at * at;
-            }
-        });
+        for_each_chunk(
+            &mut items,
+            per_chunk,
+            work,
+            || (),
+            |_, index, chunk| {
+                for (i, item) in chunk.iter_mut().enumerate() {
+                    let at = index * per_chunk + i;
+                    *item = at * at;
+                }
+            },
+        );
         items
     }
 

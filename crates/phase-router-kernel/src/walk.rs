@@ -4,9 +4,9 @@
 //! sitting there and tests whether the row's T-point lies on that target's
 //! T-arc. Work is the sum of the S-degrees, and memory access jumps around.
 
-use crate::layout::Layout;
-use crate::reservoir::Reservoir;
+use crate::choose::reservoir::Reservoir;
 use crate::parallel;
+use crate::ring::Layout;
 
 /// Routes every source into `out` (`sources * k` slots) by walking its S-arc.
 pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {

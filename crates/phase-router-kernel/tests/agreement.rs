@@ -3,7 +3,7 @@
 mod common;
 
 use common::Problem;
-use phase_router_kernel::{kernel, walk};
+use phase_router_kernel::{route_layout_into, walk, Mode};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -19,7 +19,7 @@ fn kernel_equals_walk_on_random_layouts() {
         let layout = problem.layout();
         let (mut a, mut b) = (vec![7; m * k], vec![9; m * k]);
         walk::route(&layout, k, seed, &mut a);
-        kernel::route(&layout, k, seed, &mut b);
+        route_layout_into(&layout, k, seed, Mode::Reference, &mut b);
         assert_eq!(a, b, "case {case}: m={m} n={n} k={k} seed={seed}");
     }
 }
@@ -33,7 +33,7 @@ fn kernel_equals_walk_on_long_rows() {
         let layout = problem.layout();
         let (mut a, mut b) = (vec![0; m * k], vec![0; m * k]);
         walk::route(&layout, k, 5, &mut a);
-        kernel::route(&layout, k, 5, &mut b);
+        route_layout_into(&layout, k, 5, Mode::Reference, &mut b);
         assert!(a == b, "m={m} n={n} k={k}");
     }
 }
@@ -44,7 +44,7 @@ fn rows_hold_distinct_targets_then_empty_slots() {
     let problem = Problem::random(&mut rng, 500, 200);
     let k = 6;
     let mut out = vec![0; 500 * k];
-    kernel::route(&problem.layout(), k, 11, &mut out);
+    route_layout_into(&problem.layout(), k, 11, Mode::Reference, &mut out);
     for row in out.chunks(k) {
         let filled: Vec<i32> = row.iter().copied().take_while(|&c| c >= 0).collect();
         assert!(row[filled.len()..].iter().all(|&c| c == -1));

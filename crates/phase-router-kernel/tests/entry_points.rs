@@ -4,8 +4,8 @@ mod common;
 
 use common::Problem;
 use phase_router_kernel::{
-    build_bits, kernel, phase_route, phase_route_auto, phase_route_with, phase_route_with_into, route_degrees,
-    route_degrees_into, BitMatrices, Mode,
+    build_bits, phase_route, phase_route_auto, phase_route_with, phase_route_with_into, route_degrees,
+    route_degrees_into, route_layout_into, BitMatrices, Mode,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -37,7 +37,7 @@ fn rectangular_degree_input_routes_m_sources_to_n_targets() {
     let p = Problem::random(&mut ChaCha8Rng::seed_from_u64(3), 300, 70);
     let routes = route_degrees(&p.s_degree, &p.t_degree, 5, &p.perm_s, &p.perm_t, 9, Mode::Reference).unwrap();
     let mut expected = vec![0; 300 * 5];
-    kernel::route(&p.layout(), 5, 9, &mut expected);
+    route_layout_into(&p.layout(), 5, 9, Mode::Reference, &mut expected);
     assert_eq!(routes, expected);
     assert!(routes.iter().all(|&c| (-1..70).contains(&c)));
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::Problem;
-use phase_router_kernel::{fast, kernel, route_degrees, Mode};
+use phase_router_kernel::{route_degrees, route_layout_into, Mode};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 fn all_candidates(problem: &Problem) -> Vec<Vec<i32>> {
     let k = problem.t_degree.len();
     let mut out = vec![0; problem.s_degree.len() * k];
-    kernel::route(&problem.layout(), k, 0, &mut out);
+    route_layout_into(&problem.layout(), k, 0, Mode::Reference, &mut out);
     out.chunks(k).map(|row| row.iter().copied().filter(|&c| c >= 0).collect()).collect()
 }
 
@@ -25,7 +25,7 @@ fn fast_mode_keeps_the_reference_candidates() {
         let seed = rng.gen();
         let problem = Problem::random(&mut rng, m, n);
         let mut out = vec![0; m * k];
-        fast::route(&problem.layout(), k, seed, &mut out);
+        route_layout_into(&problem.layout(), k, seed, Mode::Fast, &mut out);
         for (j, (row, candidates)) in out.chunks(k).zip(all_candidates(&problem)).enumerate() {
             if candidates.len() <= k {
                 // A short row is the reference's row exactly: every candidate in visit order.
@@ -34,7 +34,10 @@ fn fast_mode_keeps_the_reference_candidates() {
             } else {
                 // A long row keeps k distinct candidates, still in visit order.
                 let mut rest = candidates.iter();
-                assert!(row.iter().all(|c| rest.any(|x| x == c)), "case {case} row {j}: {row:?} not in order in {candidates:?}");
+                assert!(
+                    row.iter().all(|c| rest.any(|x| x == c)),
+                    "case {case} row {j}: {row:?} not in order in {candidates:?}"
+                );
             }
         }
     }
@@ -46,7 +49,7 @@ fn fast_mode_does_not_depend_on_the_thread_count() {
     let route = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let mut out = vec![0; 3000 * 8];
-        pool.install(|| fast::route(&problem.layout(), 8, 77, &mut out));
+        pool.install(|| route_layout_into(&problem.layout(), 8, 77, Mode::Fast, &mut out));
         out
     };
     assert_eq!(route(1), route(3));
@@ -55,8 +58,16 @@ fn fast_mode_does_not_depend_on_the_thread_count() {
 /// Routes one source whose candidates are all `targets` targets, `k` slots, with `seed`.
 fn one_full_row(targets: usize, k: usize, seed: u64) -> Vec<i32> {
     // One source: its S-arc spans every target, and a T-ring of one point is covered by every degree-1 arc.
-    route_degrees(&[targets as u32], &vec![1; targets], k, &(0..targets as u32).collect::<Vec<_>>(), &[0], seed, Mode::Fast)
-        .unwrap()
+    route_degrees(
+        &[targets as u32],
+        &vec![1; targets],
+        k,
+        &(0..targets as u32).collect::<Vec<_>>(),
+        &[0],
+        seed,
+        Mode::Fast,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -85,10 +96,15 @@ fn every_subset_is_picked_about_equally_often() {
 #[test]
 fn neighbouring_seeds_do_not_replay_neighbouring_rows() {
     // With `seed + row` keying, row j + 1 of seed s would equal row j of seed s + 1.
-    let problem = Problem { s_degree: vec![50; 64], t_degree: vec![64; 50], perm_s: (0..50).collect(), perm_t: (0..64).collect() };
+    let problem = Problem {
+        s_degree: vec![50; 64],
+        t_degree: vec![64; 50],
+        perm_s: (0..50).collect(),
+        perm_t: (0..64).collect(),
+    };
     let (mut a, mut b) = (vec![0; 64 * 4], vec![0; 64 * 4]);
-    fast::route(&problem.layout(), 4, 1000, &mut a);
-    fast::route(&problem.layout(), 4, 1001, &mut b);
+    route_layout_into(&problem.layout(), 4, 1000, Mode::Fast, &mut a);
+    route_layout_into(&problem.layout(), 4, 1001, Mode::Fast, &mut b);
     let replayed = (0..63).filter(|&j| a[(j + 1) * 4..][..4] == b[j * 4..][..4]).count();
     assert!(replayed < 5, "{replayed} of 63 rows replayed");
 }

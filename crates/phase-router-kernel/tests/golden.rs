@@ -2,7 +2,7 @@
 //! by the shipped kernel and by the baseline walk.
 
 use base64::Engine;
-use phase_router_kernel::{layout::Layout, perm, phase_route, phase_route_auto, walk, BitMatrices};
+use phase_router_kernel::{auto_permutations, phase_route, phase_route_auto, walk, BitMatrices, Layout};
 use std::io::Read;
 use std::path::Path;
 
@@ -66,7 +66,7 @@ fn shipped_kernel_reproduces_every_vector() {
 fn baseline_walk_reproduces_every_vector() {
     for v in vectors() {
         let m = BitMatrices { s_bits: &v.s_bits, t_bits: &v.t_bits, n: v.n };
-        let (ps, pt) = v.perms.clone().unwrap_or_else(|| perm::auto_permutations(v.n, v.n, v.seed));
+        let (ps, pt) = v.perms.clone().unwrap_or_else(|| auto_permutations(v.n, v.n, v.seed));
         let (sd, td) = m.degrees();
         let layout = Layout::new(sd, td, &ps, pt).unwrap();
         let mut out = vec![0; v.n * v.k];

@@ -14,7 +14,7 @@ mod common;
 
 use common::Problem;
 use phase_router_kernel::capacity::{capacity_profile, degrees_from_weights, Profile};
-use phase_router_kernel::{perm, route_degrees, Mode};
+use phase_router_kernel::{auto_permutations, route_degrees, Mode};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
@@ -24,7 +24,7 @@ use std::path::PathBuf;
 fn cases() -> Vec<(&'static str, Problem, usize, u64)> {
     let profile = |profile, n: usize, density| {
         let capacities = capacity_profile(profile, n, 1);
-        let (perm_s, perm_t) = perm::auto_permutations(n, n, 2);
+        let (perm_s, perm_t) = auto_permutations(n, n, 2);
         Problem {
             s_degree: degrees_from_weights(&vec![1.0; n], n, density, "s").unwrap(),
             t_degree: degrees_from_weights(&capacities, n, density, "t").unwrap(),

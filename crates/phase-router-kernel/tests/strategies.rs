@@ -8,7 +8,15 @@ use phase_router_kernel::{build_bits, phase_route_auto, BitMatrices};
 const ALL: [Strategy; 4] = [Strategy::Phase, Strategy::Hash, Strategy::Weighted, Strategy::Stride];
 
 fn batch(sources: usize, capacities: &[f64], k: usize, seed: u64) -> Batch<'_> {
-    Batch { sources, targets: capacities.len(), source_weights: None, target_capacities: Some(capacities), k, density: 0.3, seed }
+    Batch {
+        sources,
+        targets: capacities.len(),
+        source_weights: None,
+        target_capacities: Some(capacities),
+        k,
+        density: 0.3,
+        seed,
+    }
 }
 
 fn loads(routes: &[i32], targets: usize) -> Vec<i32> {

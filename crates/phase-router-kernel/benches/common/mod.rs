@@ -1,8 +1,7 @@
 //! The inputs of every bench: the published MoE benchmark's strong profile (SPEC section 5).
 
 use phase_router_kernel::capacity::{capacity_profile, degrees_from_weights, Profile};
-use phase_router_kernel::layout::Layout;
-use phase_router_kernel::{build_bits, perm};
+use phase_router_kernel::{auto_permutations, build_bits, Layout};
 
 /// The seed of the published benchmark, used for capacities, permutations and routing.
 pub const SEED: u64 = 42;
@@ -23,7 +22,7 @@ impl Inputs {
         let capacities = capacity_profile(Profile::Strong, n, SEED);
         let s_degree = degrees_from_weights(&vec![1.0; n], n, density, "sourceWeights").unwrap();
         let t_degree = degrees_from_weights(&capacities, n, density, "targetCapacities").unwrap();
-        let (perm_s, perm_t) = perm::auto_permutations(n, n, SEED);
+        let (perm_s, perm_t) = auto_permutations(n, n, SEED);
         Inputs { n, s_degree, t_degree, perm_s, perm_t }
     }
 

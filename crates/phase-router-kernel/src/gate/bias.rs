@@ -2,7 +2,7 @@
 //! expert's bias moves by `rate` towards the mean load.
 
 use super::js_number;
-use crate::error::InputError;
+use crate::InputError;
 
 /// A new bias: `bias[e] + rate * sign(mean - counts[e])`, computed in `f64`
 /// and rounded to `f32`, where `mean` is the mean of `counts` and `sign(0) = 0`.

@@ -57,7 +57,7 @@ pub use bias::update_bias;
 pub use choose::Candidate;
 pub use replicas::{dispatch_replicas, Replicas};
 
-use crate::error::InputError;
+use crate::InputError;
 use crate::{parallel, MAX_SLOTS};
 use std::str::FromStr;
 

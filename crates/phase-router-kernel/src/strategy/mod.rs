@@ -4,16 +4,16 @@
 //! Every strategy is deterministic from the seed, computes each source on its
 //! own (in parallel), and gives the same output at any thread count.
 
-mod distinct;
+mod hash;
 mod stride;
 mod weighted;
 
 pub use stride::capacity_shares;
 
 use crate::capacity::{check_weights, degrees_from_weights};
-use crate::error::InputError;
-use crate::layout::Layout;
-use crate::{check_shape, perm, route_layout_into, Mode};
+use crate::problem::{check_shape, perm, InputError};
+use crate::ring::Layout;
+use crate::{route_layout_into, Mode};
 use std::str::FromStr;
 
 /// How sources pick their targets.
@@ -82,7 +82,12 @@ impl Batch<'_> {
     }
 }
 
-fn check_length(weights: Option<&[f64]>, expected: usize, argument: &'static str, count: &str) -> Result<(), InputError> {
+fn check_length(
+    weights: Option<&[f64]>,
+    expected: usize,
+    argument: &'static str,
+    count: &str,
+) -> Result<(), InputError> {
     match weights {
         Some(w) if w.len() != expected => {
             Err(InputError::new(argument, format!("length {} does not match {count} = {expected}", w.len())))
@@ -124,7 +129,7 @@ pub fn route_batch_into(batch: &Batch, strategy: Strategy, out: &mut [i32]) -> R
     // These strategies write only the slots they fill.
     out.fill(-1);
     match strategy {
-        Strategy::Hash => distinct::route(batch.targets, batch.k, batch.seed, out),
+        Strategy::Hash => hash::route(batch.targets, batch.k, batch.seed, out),
         Strategy::Weighted => weighted::route(capacities, batch.k, batch.seed, out),
         Strategy::Stride => stride::route(capacities, batch.k, batch.seed, out),
         Strategy::Phase => unreachable!("routed above"),

@@ -16,7 +16,7 @@
 //! Given integer hard caps whose total is at least `k m`, every target gets
 //! at most its cap.
 
-use crate::stream::{key, RowStream};
+use crate::choose::stream::{key, RowStream};
 use crate::parallel;
 
 /// Fills each of the `m` rows of `out` (`k` slots, all -1) with
@@ -34,13 +34,19 @@ pub fn route(capacities: &[f64], k: usize, seed: u64, out: &mut [i32]) {
     let offset = RowStream::new(key(seed), 0).below(m);
     // Each slot is a table lookup and a short scan: count it as a few steps.
     let work = out.len().saturating_mul(4);
-    parallel::for_each_chunk(out, k, work, || (), |_, j, slots| {
-        // m <= 2^31 (the output cap), so step * j fits in 64 bits.
-        let phase = (step * j as u64 + offset) % m;
-        for (i, slot) in slots[..picks].iter_mut().enumerate() {
-            *slot = line.target_at(phase + i as u64 * m) as i32;
-        }
-    });
+    parallel::for_each_chunk(
+        out,
+        k,
+        work,
+        || (),
+        |_, j, slots| {
+            // m <= 2^31 (the output cap), so step * j fits in 64 bits.
+            let phase = (step * j as u64 + offset) % m;
+            for (i, slot) in slots[..picks].iter_mut().enumerate() {
+                *slot = line.target_at(phase + i as u64 * m) as i32;
+            }
+        },
+    );
 }
 
 /// The targets' intervals on the capacity line, indexed for constant-time lookup.

@@ -6,7 +6,7 @@
 //! `k` smallest keys are a weighted sample without replacement
 //! (Efraimidis-Spirakis), the same as weighted rendezvous hashing.
 
-use crate::stream::{key, RowStream};
+use crate::choose::stream::{key, RowStream};
 use crate::parallel;
 
 /// Fills each row of `out` (`k` slots, all -1) with up to `k` distinct targets

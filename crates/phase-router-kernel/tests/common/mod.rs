@@ -1,6 +1,6 @@
 //! Random routing problems shared by the integration tests.
 
-use phase_router_kernel::layout::Layout;
+use phase_router_kernel::Layout;
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

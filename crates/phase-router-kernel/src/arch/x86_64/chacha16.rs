@@ -9,17 +9,17 @@
 use std::arch::x86_64::*;
 
 /// Streams computed at once.
-pub const LANES: usize = 16;
+pub(super) const LANES: usize = 16;
 
-/// Words in a ChaCha block.
-pub const BLOCK_WORDS: usize = 16;
+/// `u32` words in one ChaCha block.
+pub(super) const BLOCK_WORDS: usize = 16;
 
 /// "expand 32-byte k", the first four words of every ChaCha state.
 const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 
 /// The key that `ChaCha8Rng::seed_from_u64(seed)` uses: rand_core 0.6 fills
 /// the 32-byte seed with eight outputs of PCG32 started from `seed`.
-pub fn key_from_u64(mut state: u64) -> [u32; 8] {
+fn key_from_u64(mut state: u64) -> [u32; 8] {
     const MULTIPLIER: u64 = 6_364_136_223_846_793_005;
     const INCREMENT: u64 = 11_634_580_027_462_260_723;
     std::array::from_fn(|_| {
@@ -31,7 +31,7 @@ pub fn key_from_u64(mut state: u64) -> [u32; 8] {
 
 /// Sixteen ChaCha8 streams (stream number 0 of each key), each at its own block.
 #[derive(Default)]
-pub struct Streams {
+pub(super) struct Streams {
     /// `key[w][l]`: key word `w` of the stream in lane `l`.
     key: [[u32; LANES]; 8],
     /// The block each lane computes next.
@@ -101,19 +101,15 @@ fn quarter_round(x: &mut [__m512i; BLOCK_WORDS], a: usize, b: usize, c: usize, d
 
 #[cfg(test)]
 mod tests {
+    use super::super::Tokens;
     use super::*;
     use rand::{RngCore, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    pub fn available() -> bool {
-        is_x86_feature_detected!("avx512f")
-    }
-
     #[test]
     fn lanes_produce_the_streams_of_chacha8rng() {
-        if !available() {
-            eprintln!("this CPU lacks AVX-512: chacha_lanes is not used here");
-            return;
+        if Tokens::get().avx512_cd.is_none() {
+            return eprintln!("this CPU lacks AVX-512: chacha16 is not used here");
         }
         let seeds = [0, 1, 42, u64::MAX, 7, 1 << 40, 12345, 99, 8, 9, 10, 11, 1 << 63, 13, 14, 15];
         let mut streams = Streams::default();
@@ -121,6 +117,7 @@ mod tests {
             streams.restart(lane, seed);
         }
         let mut rngs = seeds.map(ChaCha8Rng::seed_from_u64);
+        // SAFETY: the CPU has AVX-512 F (checked above).
         let mut words = [unsafe { _mm512_setzero_si512() }; BLOCK_WORDS];
         for block in 0..40 {
             if block == 20 {
@@ -128,9 +125,11 @@ mod tests {
                 streams.restart(3, 5);
                 rngs[3] = ChaCha8Rng::seed_from_u64(5);
             }
-            // SAFETY: available() said yes.
+            // SAFETY: the CPU has AVX-512 F (checked above).
             unsafe { streams.next_blocks(&mut words) };
-            let words: Vec<[u32; LANES]> = words.iter().map(|w| unsafe { std::mem::transmute::<__m512i, [u32; LANES]>(*w) }).collect();
+            // SAFETY: a vector is sixteen `u32`s, and any bits are a valid `u32`.
+            let words: Vec<[u32; LANES]> =
+                words.iter().map(|w| unsafe { std::mem::transmute::<__m512i, [u32; LANES]>(*w) }).collect();
             for (lane, rng) in rngs.iter_mut().enumerate() {
                 let expected: Vec<u32> = (0..BLOCK_WORDS).map(|_| rng.next_u32()).collect();
                 let got: Vec<u32> = words.iter().map(|w| w[lane]).collect();

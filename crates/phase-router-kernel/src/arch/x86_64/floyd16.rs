@@ -11,46 +11,45 @@
 //!   needs `r_t >= top_0`, which is rare, and is settled lane by lane.
 //!
 //! The draws are the scalar path's, bit for bit: step `t` reads word `t + 1`
-//! of the row's [`RowStream`](crate::stream::RowStream), mixed here eight
+//! of the row's [`RowStream`](crate::choose::stream::RowStream), mixed here eight
 //! lanes at a time, and Lemire's multiply is done in 32-bit halves. Where
 //! Lemire would look at a word twice (probability below `count / 2^64`) the
 //! row goes back to the scalar path, which redraws exactly.
 //!
 //! The kept ranks leave sorted by a bitonic network: ascending rank is visit
-//! order, so [`ArcWords::select_targets16`](crate::bitset::ArcWords::select_targets16)
-//! can write the row's targets straight to its slots.
+//! order, so [`Avx512BitalgToken::select_targets16`] can write the row's
+//! targets straight to its slots.
 
-use crate::stream::{mix, GOLDEN_GAMMA, MIX_MULTIPLIERS};
+use super::detect::Avx512BitalgToken;
+use crate::arch::FLOYD_LANES as LANES;
+use crate::choose::stream::{mix, GOLDEN_GAMMA, MIX_MULTIPLIERS};
 use std::arch::x86_64::*;
 
-/// Draws done at once: sixteen `u32` lanes.
-pub const LANES: usize = 16;
-
-/// Whether this CPU runs [`draw`] (AVX-512 F, DQ and CD) and
-/// [`ArcWords::select_targets16`](crate::bitset::ArcWords::select_targets16)
-/// (F, BW, DQ, VL, VPOPCNTDQ and BITALG), for `k` slots.
-pub fn available(k: usize) -> bool {
-    k <= LANES
-        && is_x86_feature_detected!("avx512f")
-        && is_x86_feature_detected!("avx512dq")
-        && is_x86_feature_detected!("avx512cd")
-        && is_x86_feature_detected!("avx512bw")
-        && is_x86_feature_detected!("avx512vl")
-        && is_x86_feature_detected!("avx512vpopcntdq")
-        && is_x86_feature_detected!("avx512bitalg")
+impl Avx512BitalgToken {
+    /// Draws `k <= 16` distinct ranks out of `0..counts[i]` (each above `k`)
+    /// for each of `rows`, the same set as the scalar Floyd draws, and writes
+    /// them to `ranks[i]` in ascending order (with `places[i][t] = t`, the
+    /// slot each goes to). Returns false, with the arrays undefined, when a
+    /// row needs the scalar path. Two rows' work forms two independent
+    /// chains, which the CPU overlaps.
+    #[inline]
+    pub fn draw_floyd16<const ROWS: usize>(
+        self,
+        key: u64,
+        rows: [u64; ROWS],
+        counts: [usize; ROWS],
+        k: usize,
+        ranks: [&mut [u32; LANES]; ROWS],
+        places: [&mut [u32; LANES]; ROWS],
+    ) -> bool {
+        debug_assert!((1..=LANES).contains(&k) && counts.iter().all(|&count| count > k));
+        // SAFETY: the token proves that the CPU has AVX-512 F, DQ and CD.
+        unsafe { draw(key, rows, counts, k, ranks, places) }
+    }
 }
 
-/// Draws `k` distinct ranks out of `0..counts[i]` (each above `k`) for each
-/// of `rows`, the same set as the scalar Floyd draws, and writes them to
-/// `ranks[i]` in ascending order (with `places[i][t] = t`, the slot each goes to). Returns false, with the arrays undefined, when a row
-/// needs the scalar path. Two rows' work forms two independent chains,
-/// which the CPU overlaps.
-///
-/// # Safety
-///
-/// Only where [`available`] says so.
 #[target_feature(enable = "avx512f,avx512dq,avx512cd")]
-pub unsafe fn draw<const ROWS: usize>(
+fn draw<const ROWS: usize>(
     key: u64,
     rows: [u64; ROWS],
     counts: [usize; ROWS],
@@ -84,7 +83,7 @@ pub unsafe fn draw<const ROWS: usize>(
 #[inline]
 fn keep(drawn: __m512i, top0: u32, k: usize, ranks: &mut [u32; LANES], places: &mut [u32; LANES]) {
     let lanes: __mmask16 = (u32::MAX >> (32 - k)) as u16; // the steps 0..k
-    // Collisions with an earlier draw: lanes with a conflict bit set.
+                                                          // Collisions with an earlier draw: lanes with a conflict bit set.
     let conflicts = _mm512_conflict_epi32(drawn);
     let mut collided = _mm512_test_epi32_mask(conflicts, conflicts);
     // Collisions with an earlier top, in step order: top_j = top0 + j was
@@ -170,7 +169,8 @@ fn step_indices() -> __m512i {
 fn lemire(state: u64, top0: u32, first: u64) -> (__m256i, __mmask8) {
     let steps = _mm512_add_epi64(_mm512_set1_epi64(first as i64), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
     // Step t reads the word after t + 1 increments of the stream's state.
-    let ahead = _mm512_mullo_epi64(_mm512_add_epi64(steps, _mm512_set1_epi64(1)), _mm512_set1_epi64(GOLDEN_GAMMA as i64));
+    let ahead =
+        _mm512_mullo_epi64(_mm512_add_epi64(steps, _mm512_set1_epi64(1)), _mm512_set1_epi64(GOLDEN_GAMMA as i64));
     let word = mix_lanes(_mm512_add_epi64(_mm512_set1_epi64(state as i64), ahead));
     let bound = _mm512_add_epi64(_mm512_set1_epi64(top0 as i64 + 1), steps);
     // word * bound in 128 bits, from the halves of `word` (bound < 2^32).
@@ -194,8 +194,9 @@ fn mix_lanes(z: __m512i) -> __m512i {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Tokens;
     use super::*;
-    use crate::stream::{key, RowStream};
+    use crate::choose::stream::{key, RowStream};
 
     /// Floyd step by step, as the scalar path draws.
     fn floyd(key: u64, row: u64, count: usize, k: usize) -> Vec<u32> {
@@ -210,10 +211,9 @@ mod tests {
 
     #[test]
     fn keeps_what_floyd_step_by_step_keeps() {
-        if !available(LANES) {
-            eprintln!("this CPU lacks AVX-512 F, DQ or CD: floyd16 is not used here");
-            return;
-        }
+        let Some(avx512) = Tokens::get().avx512_bitalg else {
+            return eprintln!("this CPU lacks some of AVX-512: floyd16 is not used here");
+        };
         let (mut ranks, mut places) = ([0; LANES], [0; LANES]);
         let mut late_collisions = 0;
         for k in 1..=LANES {
@@ -222,13 +222,16 @@ mod tests {
                 for row in 0..40 {
                     let key = key(count as u64 * 31 + k as u64);
                     let expected = floyd(key, row, count, k);
-                    // SAFETY: available() said yes.
-                    assert!(unsafe { draw(key, [row], [count], k, [&mut ranks], [&mut places]) });
+                    assert!(avx512.draw_floyd16(key, [row], [count], k, [&mut ranks], [&mut places]));
                     let mut sorted = expected.clone();
                     sorted.sort();
                     assert_eq!(&ranks[..k], &sorted[..], "k {k} count {count} row {row}");
                     assert_eq!(&places[..k], &(0..k as u32).collect::<Vec<_>>()[..]);
-                    late_collisions += expected.iter().enumerate().filter(|&(t, &r)| r as usize >= count - k && r as usize != count - k + t).count();
+                    late_collisions += expected
+                        .iter()
+                        .enumerate()
+                        .filter(|&(t, &r)| r as usize >= count - k && r as usize != count - k + t)
+                        .count();
                 }
             }
         }

@@ -3,18 +3,18 @@
 //! Whether target `c` is a candidate of source `j` depends on `j` through two
 //! things only: `j`'s S-arc and `j`'s point `q = perm_t[j]` on the T-ring. So
 //! instead of visiting rows in index order, the sweep visits T-ring points
-//! `q = 0, 1, ..., m-1` (the row at `q` is the source `j` with `perm_t[j] = q`) and keeps a bitset
-//! over S-ring positions holding `perm_s[c]` for every target `c` whose T-arc
-//! covers `q`. Stepping from `q - 1` to `q` changes only the targets whose arc
+//! `q = 0, 1, ..., m-1` (the row at `q` is the source `j` with
+//! `perm_t[j] = q`) and keeps a bitset over S-ring positions holding
+//! `perm_s[c]` for every target `c` whose T-arc covers `q`. Stepping from `q - 1` to `q` changes only the targets whose arc
 //! starts at `q` (they come in) or ends at `q` (they go out): each arc flips
 //! its target's bit twice per lap. An arc as long as the ring never flips and
 //! is set from the start; an empty arc is never set.
 //!
 //! Row `j`'s candidates are then the set bits inside its S-arc, met from the
 //! start of the arc: exactly the reference's visit order. The sweep copies
-//! them out ([`ArcWords`]). A row with at most `k` candidates keeps them
-//! all, in that order; for a longer one a [`Chooser`] decides which fill
-//! its `k` slots. Long rows are handed over two at a time, so that a chooser
+//! them out of its [`RingBitset`] into an [`ArcWords`]. A row with at most
+//! `k` candidates keeps them all, in that order; for a longer one a
+//! [`Chooser`] decides which fill its `k` slots. Long rows are handed over two at a time, so that a chooser
 //! whose work is a serial chain per row can run two chains side by side.
 //!
 //! On a large layout the T-ring is cut into contiguous chunks, one Rayon task
@@ -23,9 +23,14 @@
 //! arc test per target) and then sweeps, so the output never depends on how
 //! the ring was cut or how many threads there are.
 
-use crate::bitset::{ArcWords, RingBitset};
-use crate::layout::Layout;
+mod arc_words;
+mod bitset;
+
+pub(crate) use arc_words::{ArcWords, WordSpan, RANK_LANES};
+pub(crate) use bitset::RingBitset;
+
 use crate::parallel;
+use crate::ring::Layout;
 use std::marker::PhantomData;
 
 /// Picks the slots of one row from its candidates.
@@ -33,7 +38,7 @@ use std::marker::PhantomData;
 /// `'out` is the lifetime of the output: a chooser may keep a row's slots
 /// (and take its candidates, see [`choose`](Self::choose)) past the call and
 /// fill them later, at the latest in [`finish`](Self::finish).
-pub trait Chooser<'out> {
+pub(crate) trait Chooser<'out> {
     /// Whether the chooser makes a draw per candidate (the reference's
     /// reservoir), so that a row's work grows with its arc, not just with `k`.
     const DRAWS_PER_CANDIDATE: bool = false;
@@ -55,7 +60,7 @@ pub trait Chooser<'out> {
 }
 
 /// What [`Chooser::choose`] gets for one row.
-pub struct RowToFill<'c, 'out> {
+pub(crate) struct RowToFill<'c, 'out> {
     pub row: usize,
     pub candidates: &'c mut ArcWords,
     pub slots: &'out mut [i32],
@@ -64,7 +69,12 @@ pub struct RowToFill<'c, 'out> {
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`): the sweep
 /// hands each row's candidates to a chooser made by `new_chooser` (one per chunk,
 /// so that a chooser can own scratch space).
-pub fn sweep<'out, C: Chooser<'out>>(layout: &Layout, k: usize, out: &'out mut [i32], new_chooser: impl Fn() -> C + Sync) {
+pub(crate) fn sweep<'out, C: Chooser<'out>>(
+    layout: &Layout,
+    k: usize,
+    out: &'out mut [i32],
+    new_chooser: impl Fn() -> C + Sync,
+) {
     let m = layout.sources();
     assert!(k >= 1 && out.len() == m * k, "out must hold sources * k slots");
     if m == 0 {
@@ -85,43 +95,49 @@ pub fn sweep<'out, C: Chooser<'out>>(layout: &Layout, k: usize, out: &'out mut [
     let fill_rows = 1 << 14;
     parallel::for_each_chunk(out, fill_rows * k, m * k, || (), |_, _, rows| rows.fill(-1));
     let out = OutRows::new(out, k);
-    parallel::for_each_chunk(&mut rows, chunk_len, work, || (), |_, chunk, rows| {
-        let first = chunk * chunk_len;
-        let mut bits = covering_targets(layout, first as u32);
-        let mut chooser = new_chooser();
-        // A long row waits in `buffers[0]` for the next long row, so that
-        // the chooser gets them as a pair; short rows are filled at once.
-        let mut buffers = [ArcWords::default(), ArcWords::default()];
-        let mut waiting = None;
-        for (q, row) in (first..).zip(rows.iter()) {
-            if q > first {
-                flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
-            }
-            let buffer = &mut buffers[waiting.is_some() as usize];
-            buffer.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
-            // SAFETY: each source sits at one T-point and this chunk is the
-            // only one that visits point `q`.
-            let slots = unsafe { out.row(row.source as usize) };
-            if buffer.count() <= k {
-                keep_all(buffer, &layout.target_at, slots);
-                continue;
-            }
-            match waiting.take() {
-                None => waiting = Some((row.source as usize, slots)),
-                Some((first_row, first_slots)) => {
-                    let [first_candidates, candidates] = &mut buffers;
-                    chooser.choose_two(
-                        RowToFill { row: first_row, candidates: first_candidates, slots: first_slots },
-                        RowToFill { row: row.source as usize, candidates, slots },
-                    );
+    parallel::for_each_chunk(
+        &mut rows,
+        chunk_len,
+        work,
+        || (),
+        |_, chunk, rows| {
+            let first = chunk * chunk_len;
+            let mut bits = covering_targets(layout, first as u32);
+            let mut chooser = new_chooser();
+            // A long row waits in `buffers[0]` for the next long row, so that
+            // the chooser gets them as a pair; short rows are filled at once.
+            let mut buffers = [ArcWords::default(), ArcWords::default()];
+            let mut waiting = None;
+            for (q, row) in (first..).zip(rows.iter()) {
+                if q > first {
+                    flips.at(q).iter().for_each(|&p| bits.toggle(p as usize));
+                }
+                let buffer = &mut buffers[waiting.is_some() as usize];
+                buffer.load(bits.arc(row.arc_start as usize, row.arc_len as usize));
+                // SAFETY: each source sits at one T-point and this chunk is the
+                // only one that visits point `q`.
+                let slots = unsafe { out.row(row.source as usize) };
+                if buffer.count() <= k {
+                    keep_all(buffer, &layout.target_at, slots);
+                    continue;
+                }
+                match waiting.take() {
+                    None => waiting = Some((row.source as usize, slots)),
+                    Some((first_row, first_slots)) => {
+                        let [first_candidates, candidates] = &mut buffers;
+                        chooser.choose_two(
+                            RowToFill { row: first_row, candidates: first_candidates, slots: first_slots },
+                            RowToFill { row: row.source as usize, candidates, slots },
+                        );
+                    }
                 }
             }
-        }
-        if let Some((row, slots)) = waiting {
-            chooser.choose(row, &mut buffers[0], slots);
-        }
-        chooser.finish();
-    });
+            if let Some((row, slots)) = waiting {
+                chooser.choose(row, &mut buffers[0], slots);
+            }
+            chooser.finish();
+        },
+    );
 }
 
 /// The output, handed out a row at a time to the sweep's chunks.
@@ -141,6 +157,7 @@ struct OutRows<'a> {
 
 // SAFETY: the rows handed out are disjoint (see above), so threads never share one.
 unsafe impl Send for OutRows<'_> {}
+// SAFETY: as for `Send`: sharing `OutRows` hands out disjoint rows only.
 unsafe impl Sync for OutRows<'_> {}
 
 impl<'a> OutRows<'a> {

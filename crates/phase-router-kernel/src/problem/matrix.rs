@@ -3,11 +3,36 @@
 //! Only each row's popcount (its *degree*) matters to the router, so this
 //! module's job is to check a matrix and reduce it to its degrees.
 
-use crate::error::InputError;
-use crate::parallel;
+use super::{check_degrees, InputError};
+use crate::{arch, parallel};
+
+/// The two square bit matrices of one call, as `phase_router_rs` takes them.
+#[derive(Debug, Clone, Copy)]
+pub struct BitMatrices<'a> {
+    /// S, `n` rows of `ceil(n/64)` little-endian words: row `j` is source `j`.
+    pub s_bits: &'a [u64],
+    /// T, same shape: row `c` is target `c`.
+    pub t_bits: &'a [u64],
+    /// Rows and columns of both matrices.
+    pub n: usize,
+}
+
+impl BitMatrices<'_> {
+    /// Checks both matrices' lengths and padding bits.
+    pub fn check(&self) -> Result<(), InputError> {
+        check_matrix(self.s_bits, self.n, "sBits")?;
+        check_matrix(self.t_bits, self.n, "tBits")
+    }
+
+    /// Row degrees of S and of T.
+    pub fn degrees(&self) -> (Vec<u32>, Vec<u32>) {
+        let work = 2 * self.s_bits.len();
+        parallel::join(work, || row_degrees(self.s_bits, self.n), || row_degrees(self.t_bits, self.n))
+    }
+}
 
 /// Number of `u64` words that hold one row of an `n`-column matrix.
-pub fn words_per_row(n: usize) -> usize {
+pub(crate) fn words_per_row(n: usize) -> usize {
     n.div_ceil(64)
 }
 
@@ -15,7 +40,7 @@ pub fn words_per_row(n: usize) -> usize {
 ///
 /// The reference counts such padding bits and can then emit a column twice;
 /// this crate rejects them, naming the first offending row.
-pub fn check_matrix(bits: &[u64], n: usize, argument: &'static str) -> Result<(), InputError> {
+pub(crate) fn check_matrix(bits: &[u64], n: usize, argument: &'static str) -> Result<(), InputError> {
     let words = words_per_row(n);
     let expected = n.checked_mul(words).ok_or_else(|| InputError::new(argument, "matrix is too large"))?;
     if bits.len() != expected {
@@ -40,52 +65,26 @@ pub fn check_matrix(bits: &[u64], n: usize, argument: &'static str) -> Result<()
 }
 
 /// Popcount of every row of a checked matrix.
-pub fn row_degrees(bits: &[u64], n: usize) -> Vec<u32> {
+pub(crate) fn row_degrees(bits: &[u64], n: usize) -> Vec<u32> {
     let words = words_per_row(n);
     let mut degrees = vec![0; n];
-    parallel::for_each_chunk(&mut degrees, ROWS_PER_CHUNK, bits.len(), || (), |_, chunk, degrees| {
-        count_rows(&bits[chunk * ROWS_PER_CHUNK * words..], words, degrees)
-    });
+    parallel::for_each_chunk(
+        &mut degrees,
+        ROWS_PER_CHUNK,
+        bits.len(),
+        || (),
+        |_, chunk, degrees| count_rows(&bits[chunk * ROWS_PER_CHUNK * words..], words, degrees),
+    );
     degrees
 }
 
 /// Popcounts of the first `degrees.len()` rows of `words` words in `bits`.
 ///
 /// Generic x86-64 counts a word in about ten instructions: where the CPU
-/// has AVX-512's vector popcount, or POPCNT, the same loop is compiled a
-/// second time with it (detected at run time). All give the same counts.
+/// has AVX-512's vector popcount, or POPCNT, the same loop runs compiled
+/// with it ([`arch::Cpu::count_rows`]). All give the same counts.
 fn count_rows(bits: &[u64], words: usize, degrees: &mut [u32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vpopcntdq") {
-            // SAFETY: the CPU was just found to support both.
-            return unsafe { count_rows_avx512(bits, words, degrees) };
-        }
-        if is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU was just found to support POPCNT.
-            return unsafe { count_rows_popcnt(bits, words, degrees) };
-        }
-    }
-    count_rows_portable(bits, words, degrees)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vpopcntdq,popcnt")]
-unsafe fn count_rows_avx512(bits: &[u64], words: usize, degrees: &mut [u32]) {
-    count_rows_portable(bits, words, degrees)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-unsafe fn count_rows_popcnt(bits: &[u64], words: usize, degrees: &mut [u32]) {
-    count_rows_portable(bits, words, degrees)
-}
-
-#[inline(always)]
-fn count_rows_portable(bits: &[u64], words: usize, degrees: &mut [u32]) {
-    for (degree, row) in degrees.iter_mut().zip(bits.chunks(words)) {
-        *degree = row.iter().map(|w| w.count_ones()).sum();
-    }
+    arch::cpu().count_rows(bits, words, degrees)
 }
 
 /// Rows of a matrix per task of a parallel pass over it.
@@ -96,34 +95,29 @@ const ROWS_PER_CHUNK: usize = 64;
 /// Each count must lie in `0..=n`.
 pub fn build_bits(ones_per_row: &[u32], n: usize) -> Result<Vec<u64>, InputError> {
     if ones_per_row.len() != n {
-        return Err(InputError::new(
-            "onesPerRow",
-            format!("length {} does not match n = {}", ones_per_row.len(), n),
-        ));
+        return Err(InputError::new("onesPerRow", format!("length {} does not match n = {}", ones_per_row.len(), n)));
     }
     check_degrees(ones_per_row, n, "onesPerRow")?;
     let words = words_per_row(n);
     let mut bits = vec![0u64; n * words];
     let (chunk_words, work) = ((ROWS_PER_CHUNK * words).max(1), bits.len());
-    parallel::for_each_chunk(&mut bits, chunk_words, work, || (), |_, chunk, rows| {
-        let ones = &ones_per_row[chunk * ROWS_PER_CHUNK..];
-        for (row, &ones) in rows.chunks_mut(words).zip(ones) {
-            let ones = ones as usize;
-            row[..ones / 64].fill(!0);
-            if !ones.is_multiple_of(64) {
-                row[ones / 64] = (1u64 << (ones % 64)) - 1;
+    parallel::for_each_chunk(
+        &mut bits,
+        chunk_words,
+        work,
+        || (),
+        |_, chunk, rows| {
+            let ones = &ones_per_row[chunk * ROWS_PER_CHUNK..];
+            for (row, &ones) in rows.chunks_mut(words).zip(ones) {
+                let ones = ones as usize;
+                row[..ones / 64].fill(!0);
+                if !ones.is_multiple_of(64) {
+                    row[ones / 64] = (1u64 << (ones % 64)) - 1;
+                }
             }
-        }
-    });
+        },
+    );
     Ok(bits)
-}
-
-/// Checks that every degree fits on a ring of `ring_len` positions.
-pub fn check_degrees(degrees: &[u32], ring_len: usize, argument: &'static str) -> Result<(), InputError> {
-    match degrees.iter().position(|&d| d as usize > ring_len) {
-        Some(i) => Err(InputError::at(argument, i, format!("{} exceeds {}", degrees[i], ring_len))),
-        None => Ok(()),
-    }
 }
 
 #[cfg(test)]
@@ -133,13 +127,10 @@ mod tests {
     #[test]
     fn built_rows_are_left_aligned_and_counted() {
         let n = 130;
-        let ones = vec![0, 1, 63, 64, 65, 128, 130].into_iter().chain(std::iter::repeat(7)).take(n).collect::<Vec<u32>>();
+        let ones =
+            vec![0, 1, 63, 64, 65, 128, 130].into_iter().chain(std::iter::repeat(7)).take(n).collect::<Vec<u32>>();
         let bits = build_bits(&ones, n).unwrap();
         assert_eq!(row_degrees(&bits, n), ones);
-        // The portable loop, whichever one row_degrees took on this CPU.
-        let mut portable = vec![0; n];
-        count_rows_portable(&bits, words_per_row(n), &mut portable);
-        assert_eq!(portable, ones);
         assert_eq!(bits[2 * 3], u64::MAX >> 1); // row 2: 63 ones
         assert_eq!(bits[6 * 3 + 2], 0b11); // row 6: 128 + 2 ones
         check_matrix(&bits, n, "sBits").unwrap();
@@ -161,6 +152,5 @@ mod tests {
     #[test]
     fn degrees_above_the_ring_are_rejected() {
         assert!(build_bits(&[1, 3], 2).is_err());
-        assert_eq!(check_degrees(&[2, 5, 1], 4, "sDegrees").unwrap_err().index, Some(1));
     }
 }

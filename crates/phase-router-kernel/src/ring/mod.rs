@@ -3,11 +3,16 @@
 //! Each side lays its rows around a ring of `len` positions: row `r` owns the
 //! arc that starts at `offset[r]` (the exclusive prefix sum of the degrees,
 //! modulo `len`) and is `degree[r]` long. A permutation places every row of the
-//! *other* side at one point of the ring.
+//! *other* side at one point of the ring. A [`Layout`] is the two rings
+//! and the two placements of one checked problem.
+
+mod layout;
+
+pub use layout::Layout;
 
 /// One ring: the arc of every row on it.
 #[derive(Debug, Clone)]
-pub struct Ring {
+pub(crate) struct Ring {
     /// Number of positions on the ring.
     pub len: usize,
     /// Start of each row's arc.
@@ -19,7 +24,7 @@ pub struct Ring {
 impl Ring {
     /// Lays arcs of the given degrees end to end around a ring of `len` positions.
     ///
-    /// Degrees must be at most `len` (see [`crate::bits::check_degrees`]).
+    /// Degrees must be at most `len` (see [`crate::problem::check_degrees`]).
     pub fn new(degree: Vec<u32>, len: usize) -> Ring {
         let mut offset = Vec::with_capacity(degree.len());
         let mut at = 0u64;
@@ -43,7 +48,7 @@ impl Ring {
 
 /// Whether `point` lies in the cyclic arc `[start, start + len)` of a ring of `ring_len` positions.
 #[inline]
-pub fn arc_covers(start: u32, len: u32, point: u32, ring_len: u32) -> bool {
+pub(crate) fn arc_covers(start: u32, len: u32, point: u32, ring_len: u32) -> bool {
     let distance = if point >= start { point - start } else { point + ring_len - start };
     distance < len
 }

@@ -1,7 +1,7 @@
 //! Capacities and their consequences (SPEC section 5): row degrees from weights,
 //! hard caps, first-come enforcement, loads, survival and the benchmark's profiles.
 
-use crate::error::InputError;
+use crate::problem::InputError;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -22,7 +22,7 @@ pub fn degrees_from_weights(
     }
     check_weights(weights, argument)?;
     let mean = weights.iter().sum::<f64>() / weights.len() as f64;
-    if !(mean > 0.0) {
+    if mean.is_nan() || mean <= 0.0 {
         return Err(InputError::new(argument, "weights are all zero"));
     }
     let scale = density * ring_len as f64;
@@ -47,7 +47,7 @@ pub fn hard_caps(capacities: &[f64], tokens: usize, k: usize, headroom: f64) -> 
         return Err(InputError::new("headroom", format!("{headroom} is not a finite number > 0")));
     }
     let total: f64 = capacities.iter().sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return Err(InputError::new("capacities", "capacities are all zero"));
     }
     let demand = (tokens * k) as f64;
@@ -208,7 +208,7 @@ mod tests {
     fn profile_shuffle_is_independent_of_the_auto_permutation() {
         // Same seed, same length: the big targets must not follow permS's order.
         let caps = capacity_profile(Profile::Strong, 1000, 42);
-        let (perm_s, _) = crate::perm::auto_permutations(1000, 1000, 42);
+        let (perm_s, _) = crate::auto_permutations(1000, 1000, 42);
         let big_positions = (0..1000).filter(|&c| caps[c] == 8.0).map(|c| perm_s[c]);
         assert!(big_positions.clone().any(|p| p >= 500) && big_positions.clone().any(|p| p < 500));
     }

@@ -1,9 +1,8 @@
 //! A checked routing problem in the form the kernels use: two rings and two placements.
 
-use crate::bits::check_degrees;
-use crate::error::InputError;
-use crate::perm::{check_permutation, inverse};
-use crate::ring::Ring;
+use super::Ring;
+use crate::problem::perm::{check_permutation, inverse};
+use crate::problem::{check_degrees, InputError};
 use std::borrow::Cow;
 
 /// Where every source and target sits, ready to route.
@@ -59,7 +58,12 @@ impl<'a> Layout<'a> {
     }
 
     /// Lays out inputs already known to be valid.
-    pub(crate) fn new_unchecked(s_degree: Vec<u32>, t_degree: Vec<u32>, perm_s: &[u32], perm_t: Cow<'a, [u32]>) -> Self {
+    pub(crate) fn new_unchecked(
+        s_degree: Vec<u32>,
+        t_degree: Vec<u32>,
+        perm_s: &[u32],
+        perm_t: Cow<'a, [u32]>,
+    ) -> Self {
         let (m, n) = (s_degree.len(), t_degree.len());
         Layout {
             s: Ring::new(s_degree, n),

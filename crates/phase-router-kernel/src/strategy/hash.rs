@@ -1,6 +1,8 @@
-//! `hash`: `k` distinct targets per source, uniformly at random, ignoring capacity.
+//! [`Strategy::Hash`](super::Strategy::Hash): `k` distinct targets per
+//! source, uniformly at random, ignoring capacity. (The benchmark's
+//! `hash_route`, which may repeat a target, is `benchmark/hash_route.rs`.)
 
-use crate::stream::{key, RowStream};
+use crate::choose::stream::{key, RowStream};
 use crate::parallel;
 
 /// Fills each row of `out` (`k` slots, all -1) with `min(k, targets)` distinct

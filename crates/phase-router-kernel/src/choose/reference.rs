@@ -1,4 +1,4 @@
-//! The shipped reference-mode kernel: bit-exact with the walk, a word at a time.
+//! Reference mode's chooser: bit-exact with the walk, a word at a time.
 //!
 //! The walk tests every position of a row's S-arc, about `density * n` steps
 //! per row. Here the [`sweep`](crate::sweep) hands each row its candidates as
@@ -13,50 +13,42 @@
 //! rand's accept-or-retry step on each word, work the walk does too. Each
 //! word's outcome decides which candidate the next word draws for, so a
 //! row's draws form one serial chain. Where the CPU has AVX-512, sixteen
-//! rows' chains and streams run in vector lanes (module `reservoir_lanes`):
+//! rows' chains and streams run in vector lanes (`arch/x86_64/reservoir16.rs`):
 //! a long row then waits in a lane, with its candidates, until its draws are
 //! done. Elsewhere [`Holdings`] runs two rows' chains side by side. Either
 //! way the stream and the chains bound how much faster any bit-exact kernel
-//! can be; [`crate::fast`] is the mode that drops the draws.
+//! can be; [`fast`](super::fast) is the mode that drops the draws.
 
-use crate::bitset::ArcWords;
-use crate::layout::Layout;
-use crate::reservoir::Holdings;
+use super::reservoir::Holdings;
 #[cfg(target_arch = "x86_64")]
-use crate::reservoir_lanes::{Drawing, Lanes};
-use crate::sweep::{sweep, Chooser, RowToFill};
+use crate::arch::{self, Avx512CdToken, Drawing, Lanes};
+use crate::ring::Layout;
+use crate::sweep::{sweep, ArcWords, Chooser, RowToFill};
 
 /// Routes every source into `out` (`sources * k` slots, `k >= 1`); same output as [`crate::walk::route`].
-pub fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
-    route_drawing(layout, k, seed, out, in_lanes(k))
+pub(crate) fn route(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(avx512) = arch::cpu().reservoir_lanes().filter(|_| k <= arch::LANES_MAX_K) {
+        return route_in_lanes(avx512, layout, k, seed, out);
+    }
+    route_in_pairs(layout, k, seed, out)
 }
 
-/// [`route`], drawing sixteen rows at once in vector lanes or two at a time: both give the same output.
-#[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
-fn route_drawing(layout: &Layout, k: usize, seed: u64, out: &mut [i32], in_lanes: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if in_lanes {
-        return sweep(layout, k, out, || LanesChooser {
-            target_at: &layout.target_at,
-            seed,
-            lanes: Lanes::new(k),
-            spare: Vec::new(),
-            held: vec![0; k],
-        });
-    }
-    sweep(layout, k, out, || ReservoirChooser {
+/// [`route`], drawing two rows at a time.
+fn route_in_pairs(layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
+    sweep(layout, k, out, || ReservoirChooser { target_at: &layout.target_at, seed, holdings: Holdings::new(k) })
+}
+
+/// [`route`], drawing sixteen rows at once in vector lanes.
+#[cfg(target_arch = "x86_64")]
+fn route_in_lanes(avx512: Avx512CdToken, layout: &Layout, k: usize, seed: u64, out: &mut [i32]) {
+    sweep(layout, k, out, || LanesChooser {
         target_at: &layout.target_at,
         seed,
-        holdings: Holdings::new(k),
+        lanes: Lanes::new(avx512, k),
+        spare: Vec::new(),
+        held: vec![0; k],
     })
-}
-
-/// Whether [`crate::reservoir_lanes`] can draw rows of `k` slots on this CPU.
-fn in_lanes(k: usize) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return crate::reservoir_lanes::available(k);
-    #[cfg(not(target_arch = "x86_64"))]
-    false
 }
 
 /// Algorithm R replayed from the candidate count.
@@ -90,8 +82,8 @@ fn row_seed(seed: u64, row: usize) -> u64 {
 }
 
 /// Algorithm R replayed from the candidate count, sixteen rows at once
-/// ([`crate::reservoir_lanes`]). A long row waits in a lane, with its
-/// candidates, until its draws are done, and is filled then.
+/// ([`Lanes`]). A long row waits in a lane, with its candidates, until its
+/// draws are done, and is filled then.
 #[cfg(target_arch = "x86_64")]
 struct LanesChooser<'a, 'out> {
     target_at: &'a [u32],
@@ -134,14 +126,11 @@ impl LanesChooser<'_, '_> {
     /// Draws until some rows are done, and fills them.
     fn fill_finished(&mut self) {
         let (target_at, held, spare) = (self.target_at, &mut self.held, &mut self.spare);
-        let fill = |row: Drawing<ArcWords>| {
+        self.lanes.finish_some(|row: Drawing<ArcWords>| {
             held.iter_mut().zip(row.slots.iter()).for_each(|(index, &slot)| *index = slot as u32);
             place(held, &row.with, target_at, row.slots);
             spare.push(row.with);
-        };
-        // SAFETY: this chooser exists only where `reservoir_lanes` runs
-        // (`in_lanes`).
-        unsafe { self.lanes.finish_some(fill) };
+        });
     }
 }
 
@@ -153,19 +142,19 @@ fn place(held: &[u32], candidates: &ArcWords, target_at: &[u32], slots: &mut [i3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stream::RowStream;
+    use crate::choose::stream::RowStream;
 
     #[test]
-    fn drawing_in_lanes_or_not_gives_the_same_rows() {
+    fn drawing_in_lanes_or_in_pairs_gives_the_same_rows() {
         for (n, seed) in [(50, 1), (300, 2), (1000, 3)] {
             let mut stream = RowStream::new(seed, 0);
             let mut degrees = || (0..n).map(|_| stream.below(n as u64 + 1) as u32).collect::<Vec<_>>();
             let (s, t) = (degrees(), degrees());
-            let (perm_s, perm_t) = crate::perm::auto_permutations(n, n, seed);
+            let (perm_s, perm_t) = crate::problem::perm::auto_permutations(n, n, seed);
             let layout = Layout::new(s, t, &perm_s, &perm_t).unwrap();
             for k in [1, 2, 5, 16, 33] {
                 let mut pairs = vec![0; n * k];
-                route_drawing(&layout, k, seed, &mut pairs, false);
+                route_in_pairs(&layout, k, seed, &mut pairs);
                 let mut shipped = vec![0; n * k];
                 route(&layout, k, seed, &mut shipped);
                 assert_eq!(pairs, shipped, "n {n} k {k}");

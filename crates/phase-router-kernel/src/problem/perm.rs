@@ -1,6 +1,6 @@
 //! Permutations of `0..n`: checking them, inverting them and drawing them from a seed.
 
-use crate::error::InputError;
+use super::InputError;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
