@@ -113,6 +113,7 @@ pub mod fast;
 mod floyd16;
 pub mod hash;
 pub mod kernel;
+pub mod keyed;
 pub mod layout;
 pub mod parallel;
 pub mod perm;
