@@ -18,5 +18,7 @@ export const {
   loadStats,
   survivalRate,
   capacityProfile,
+  KeyedRouter,
+  movedKeys,
 } = api
 export default api

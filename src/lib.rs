@@ -8,6 +8,7 @@
 
 mod args;
 mod helpers;
+mod keyed;
 mod limits;
 mod output;
 mod routing;

@@ -32,7 +32,8 @@ pub fn assign(layout: &Layout, hashes: &[u64], k: usize, load_factor: f64) -> Re
         let expected = layout.slots() as f64 * layout.bound() / open.max(f64::MIN_POSITIVE);
         let limit = (64.0 * expected).clamp(64.0, TRIAL_LIMIT as f64) as u64;
         row.fill(-1);
-        let got = preferences_limited(layout, hashes[i as usize], &mut row, |t| loads[t as usize] >= caps[t as usize], limit);
+        let got =
+            preferences_limited(layout, hashes[i as usize], &mut row, |t| loads[t as usize] >= caps[t as usize], limit);
         for &t in &row[..got] {
             loads[t as usize] += 1;
             if loads[t as usize] == caps[t as usize] {

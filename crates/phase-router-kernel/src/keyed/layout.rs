@@ -74,7 +74,11 @@ impl Layout {
             ));
         }
         if let Some(bad) = capacities.iter().position(|c| !(c.is_finite() && *c > 0.0)) {
-            return Err(InputError::at("capacities", bad, format!("{} is not a finite positive number", capacities[bad])));
+            return Err(InputError::at(
+                "capacities",
+                bad,
+                format!("{} is not a finite positive number", capacities[bad]),
+            ));
         }
         let pinned_slots = slots.is_some();
         let slots = match slots {
