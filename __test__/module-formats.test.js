@@ -7,6 +7,7 @@ const { execFileSync } = require('node:child_process')
 const EXPORTS = [
   'phaseRouter', 'phaseRouterAuto', 'phaseRouterDegrees', 'phaseRouterAsync', 'phaseRouterAutoAsync', 'buildBits', 'route',
   'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
+  'KeyedRouter', 'movedKeys',
 ]
 
 test('require("phase-router") exposes every function of SPEC section 6', () => {

@@ -295,7 +295,11 @@ fn check_load_factor(env: &Env, load_factor: f64) -> napi::Result<()> {
 
 /// A `bigint` in `[0, 2^64)`, named `name` in the error.
 fn seed_like(env: &Env, value: &BigInt, name: &str) -> napi::Result<u64> {
-    seed(env, value).map_err(|_| range_error(env, &format!("{name}: must be in [0, 2^64)")))
+    let in_range = !value.sign_bit && value.words.iter().skip(1).all(|&w| w == 0);
+    if !in_range {
+        return Err(range_error(env, &format!("{name}: must be in [0, 2^64)")));
+    }
+    Ok(value.words.first().copied().unwrap_or(0))
 }
 
 /// One async keyed call, owning copies of its keys.

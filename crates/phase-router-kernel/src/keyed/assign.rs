@@ -2,7 +2,7 @@
 //! the batch times a load factor, and a key whose preferred target is full
 //! takes its next preference.
 
-use super::{check_k, preferences_limited, Layout, TRIAL_LIMIT};
+use super::{check_k, preferences_into, Layout};
 use crate::InputError;
 
 /// Assigns `k` distinct targets to each key hash so that target `j` gets at
@@ -20,27 +20,48 @@ pub fn assign(layout: &Layout, hashes: &[u64], k: usize, load_factor: f64) -> Re
         return Err(InputError::new("options.loadFactor", format!("{load_factor} is not a finite number >= 1")));
     }
     let caps = caps(layout, hashes.len(), k, load_factor);
+    let n = layout.len();
     let mut order: Vec<u32> = (0..hashes.len() as u32).collect();
     order.sort_by_key(|&i| hashes[i as usize]);
-    let mut loads = vec![0u64; layout.len()];
+    let mut loads = vec![0u64; n];
     let mut out = vec![-1i32; hashes.len() * k];
-    let mut open = layout.total();
-    let mut row = vec![-1i32; k];
-    for &i in &order {
-        // Fruitless trials allowed before the exact fallback: many times the
-        // expected number given the capacity still open.
-        let expected = layout.slots() as f64 * layout.bound() / open.max(f64::MIN_POSITIVE);
-        let limit = (64.0 * expected).clamp(64.0, TRIAL_LIMIT as f64) as u64;
-        row.fill(-1);
-        let got =
-            preferences_limited(layout, hashes[i as usize], &mut row, |t| loads[t as usize] >= caps[t as usize], limit);
-        for &t in &row[..got] {
-            loads[t as usize] += 1;
-            if loads[t as usize] == caps[t as usize] {
-                open -= layout.targets()[t as usize].capacity;
+    let mut row = Vec::with_capacity(k);
+    let mut prefs: Vec<i32> = Vec::new();
+    let mut run = 0;
+    while run < order.len() {
+        // Copies of one key (equal hashes) share one preference list, made as
+        // long as they need it; `skip` of its entries are full for good.
+        let x = hashes[order[run] as usize];
+        let end = run + order[run..].iter().take_while(|&&i| hashes[i as usize] == x).count();
+        prefs.clear();
+        let mut skip = 0;
+        for &i in &order[run..end] {
+            row.clear();
+            let mut p = skip;
+            loop {
+                while p < prefs.len() && row.len() < k {
+                    let t = prefs[p];
+                    if loads[t as usize] < caps[t as usize] {
+                        row.push(t);
+                    }
+                    p += 1;
+                }
+                if row.len() == k || prefs.len() == n {
+                    break;
+                }
+                // A longer list: its first entries are the same preferences.
+                prefs.resize((2 * prefs.len()).max(k).min(n), -1);
+                preferences_into(layout, x, &mut prefs, |_| false);
             }
+            for &t in &row {
+                loads[t as usize] += 1;
+            }
+            while skip < prefs.len() && loads[prefs[skip] as usize] >= caps[prefs[skip] as usize] {
+                skip += 1;
+            }
+            out[i as usize * k..i as usize * k + row.len()].copy_from_slice(&row);
         }
-        out[i as usize * k..(i as usize + 1) * k].copy_from_slice(&row);
+        run = end;
     }
     Ok(out)
 }

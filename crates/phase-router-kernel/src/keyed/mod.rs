@@ -117,24 +117,13 @@ pub fn check_k(layout: &Layout, keys: usize, k: usize) -> Result<(), InputError>
 /// (target indices in the order the targets were given), skipping any target
 /// for which `blocked` says so. Returns how many were written: `out.len()`
 /// unless fewer unblocked targets exist.
-pub fn preferences_into(layout: &Layout, x: u64, out: &mut [i32], blocked: impl FnMut(u32) -> bool) -> usize {
-    preferences_limited(layout, x, out, blocked, TRIAL_LIMIT)
-}
-
-/// [`preferences_into`] with the fallback after `limit` fruitless trials.
-pub fn preferences_limited(
-    layout: &Layout,
-    x: u64,
-    out: &mut [i32],
-    mut blocked: impl FnMut(u32) -> bool,
-    limit: u64,
-) -> usize {
+pub fn preferences_into(layout: &Layout, x: u64, out: &mut [i32], mut blocked: impl FnMut(u32) -> bool) -> usize {
     let want = out.len();
     let mut got = 0;
     let mut i = 0u64;
     let mut tries = 0u64;
     while got < want {
-        if tries >= limit {
+        if tries >= TRIAL_LIMIT {
             let (chosen, rest) = out.split_at_mut(got);
             return got + fallback_into(layout, x, rest, chosen, &mut blocked);
         }
