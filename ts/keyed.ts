@@ -66,6 +66,7 @@ class KeyedRouterImpl {
   private readonly _capacities: Float64Array
   private readonly _pinned: { slots?: number; bound?: number }
   private readonly _native: Native
+  private readonly _handle: ReturnType<typeof native.keyedHandle>
 
   constructor(options: Api.KeyedRouterOptions) {
     const o = expectObject(options, 'options')
@@ -76,6 +77,7 @@ class KeyedRouterImpl {
     const slots = optionalNumber(o.slots, 'options.slots')
     const bound = optionalNumber(o.bound, 'options.bound')
     this._native = native.keyedRouter(targets, capacities, seed, slots, bound)
+    this._handle = native.keyedHandle(this._native)
     this.targets = Object.freeze([...targets])
     this._capacities = capacities
     this.seed = seed
@@ -124,7 +126,7 @@ class KeyedRouterImpl {
   }
 
   pick(key: string | bigint): string {
-    if (typeof key === 'string') return this.targets[this._native.firstOf(key)]
+    if (typeof key === 'string') return this.targets[native.keyedFirstExt(this._handle, key)]
     if (typeof key === 'bigint') return this.targets[this._native.firstOfHash(key)]
     throw new TypeError(`key: expected a string or a bigint, got ${describe(key)}`)
   }
