@@ -357,3 +357,19 @@ pub fn keyed_first_ext(
 pub fn keyed_handle(router: &NativeKeyedRouter) -> napi::bindgen_prelude::External<Arc<Layout>> {
     napi::bindgen_prelude::External::new(Arc::clone(&router.layout))
 }
+
+/// `out.length` preferences of one string key through an external handle,
+/// into `out` (`lookupOne`'s path: an array made in JavaScript is cheaper).
+#[napi(catch_unwind)]
+pub fn keyed_preferences_ext(
+    env: Env,
+    #[napi(ts_arg_type = "ExternalObject<unknown>")] router: &napi::bindgen_prelude::External<Arc<Layout>>,
+    key: String,
+    mut out: Int32ArraySlice,
+) -> napi::Result<()> {
+    keyed::check_k(router, 1, out.len()).map_err(|e| input_error(&env, e))?;
+    // SAFETY: `out` is the array `lookupOne` has just made; nothing else references it.
+    let written = unsafe { out.as_mut() };
+    keyed::preferences_into(router, keyed::hash_str(key.as_bytes(), router.seed()), written, |_| false);
+    Ok(())
+}

@@ -120,7 +120,14 @@ class KeyedRouterImpl {
 
   lookupOne(key: string | bigint, k?: number): Int32Array {
     const slots = kOf(k)
-    if (typeof key === 'string') return this._native.preferencesOf(key, slots)
+    if (typeof key === 'string') {
+      // k is checked here as the addon would (an integer in [1, 2^32)) before the array is made.
+      if (!Number.isInteger(slots) || slots < 1 || slots >= 2 ** 32) throw new RangeError(`k: ${slots} is not an integer in [1, 2^32)`)
+      if (slots > this.targets.length) throw new RangeError(`k: ${slots} exceeds the number of targets (${this.targets.length})`)
+      const out = new Int32Array(slots)
+      native.keyedPreferencesExt(this._handle, key, out)
+      return out
+    }
     if (typeof key === 'bigint') return this._native.preferencesOfHash(key, slots)
     throw new TypeError(`key: expected a string or a bigint, got ${describe(key)}`)
   }

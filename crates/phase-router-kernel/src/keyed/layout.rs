@@ -137,7 +137,7 @@ impl Layout {
             Some(b) => b,
             None => next_power_of_two(max_sum),
         };
-        // Pack each cell: 1st, 3rd, ... up from 0; 2nd, 4th, ... down from the bound.
+        // Pack each cell: targets with an even hash up from 0, odd ones down from the bound, in canonical order.
         let mut entries = vec![Entry { lo: 0.0, hi: 0.0, target: 0 }; n];
         let mut at = 0;
         while at < n {
@@ -147,7 +147,9 @@ impl Layout {
             while at < n && cell(targets[order[at] as usize].hash) == c {
                 let j = order[at];
                 let cap = targets[j as usize].capacity;
-                let (lo, hi) = if rank % 2 == 0 {
+                // The side comes from the target's own hash, so that a new
+                // cell-mate shifts only those after it on its side.
+                let (lo, hi) = if targets[j as usize].hash & 1 == 0 {
                     up += cap;
                     (up - cap, up)
                 } else {

@@ -20,8 +20,8 @@
 //! - Target `j` sits in cell `h_j >> (64 - log2 slots)`, where
 //!   `h_j = xxh3_64_with_seed(utf8(id_j), seed)`, and owns an interval of
 //!   length `capacity_j` of the cell's mark range `[0, bound)`: cell-mates in
-//!   the order of `(h, id)`, the 1st, 3rd, ... packed up from 0, the 2nd,
-//!   4th, ... down from `bound`.
+//!   the order of `(h, id)`, those with an even `h` packed up from 0, those
+//!   with an odd `h` down from `bound`.
 //! - Trial `i = 0, 1, ...` of a key hash `x` is `z = mix(x + (i + 1) * G)`
 //!   ([`trial`]): cell = the top `log2 slots` bits of `z`, mark = the next 53
 //!   bits as a fraction of `bound`. The first trial whose mark falls in a
