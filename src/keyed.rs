@@ -115,6 +115,7 @@ impl NativeKeyedRouter {
     ) -> napi::Result<Int32ArraySlice<'env>> {
         let k = self.k(env, lengths.len(), k)?;
         check_lengths(env, &joined, &lengths)?;
+        reserve::<u64>(env, lengths.len(), "keys")?;
         let hashes = keyed::hash_utf16_keys(&joined, &lengths, self.layout.seed()).map_err(|e| input_error(env, e))?;
         let mut routes = routes_array(env, None, hashes.len() * k, &[])?;
         // SAFETY: `routes` is a new array that nothing else references yet.
@@ -169,6 +170,8 @@ impl NativeKeyedRouter {
         load_factor: f64,
     ) -> napi::Result<Int32Array> {
         let k = self.k(&env, hashes.len(), k)?;
+        check_load_factor(&env, load_factor)?;
+        reserve::<i32>(&env, hashes.len() * k, "k")?;
         let out = keyed::assign(&self.layout, &hashes, k, load_factor).map_err(|e| input_error(&env, e))?;
         Ok(Int32Array::new(out))
     }
@@ -186,6 +189,8 @@ impl NativeKeyedRouter {
         let k = self.k(&env, lengths.len(), k)?;
         check_lengths(&env, &joined, &lengths)?;
         check_load_factor(&env, load_factor)?;
+        reserve::<i32>(&env, lengths.len() * k, "k")?;
+        reserve::<u64>(&env, lengths.len(), "keys")?;
         let hashes = keyed::hash_utf16_keys(&joined, &lengths, self.layout.seed()).map_err(|e| input_error(&env, e))?;
         let out = keyed::assign(&self.layout, &hashes, k, load_factor).map_err(|e| input_error(&env, e))?;
         Ok(Int32Array::new(out))
