@@ -403,7 +403,8 @@ export interface KeyedAsyncOptions {
  *   on the order targets were given in or on earlier routers, so separate processes agree without coordination.
  * - **Proportional**: a target is a key's first choice with probability `capacity / total`, exactly.
  * - **Minimal movement**: adding or removing a target, or changing a capacity, moves keys only to or from that
- *   target (while the table size and bound stay the same; see `slots` and `bound`).
+ *   target, while the table size and bound stay the same (see `slots` and `bound`) and the target shares no
+ *   table cell with a mate packed after it; pin `slots` and `bound` for pools that grow (docs/keyed.md).
  * - **Fast**: a lookup costs `slots * bound / total` table probes on average (`meanTrials`), whatever the number
  *   of targets.
  *
