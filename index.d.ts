@@ -495,3 +495,185 @@ export function dispatchReplicas(experts: Int32Array, replicas: Replicas, option
  * updateBias(new Float32Array(3), Int32Array.from([1, 5, 3]), 0.25) // Float32Array [0.25, -0.25, 0]
  */
 export function updateBias(bias: Float32Array, counts: Numbers, rate: number): Float32Array
+
+// ---------------------------------------------------------------------------
+// Keyed routing (KeyedRouter): keys -> weighted targets, for services.
+// See docs/keyed.md for the design, guarantees and measurements.
+// ---------------------------------------------------------------------------
+
+/** Keys of a keyed call: strings, or 64-bit hashes you computed (see {@link KeyedRouter.hash}). */
+export type Keys = readonly string[] | BigUint64Array
+
+/** Options of `new KeyedRouter(...)`. */
+export interface KeyedRouterOptions {
+  /** Target ids, distinct strings. Their order does not change any routing; it only numbers the results. */
+  targets: readonly string[]
+  /** One finite positive capacity per target (default: all 1). A target's share of keys is its capacity over the total. */
+  capacities?: Numbers
+  /** Seed of every hash (default 0). Routers agree on every key when built from the same set and seed. */
+  seed?: Seed
+  /**
+   * Pin the lookup table's size: a power of two in `[2, 2^31]` (default: the smallest power of two `>= 2 * targets`).
+   * The default doubles when the number of targets crosses a power of two, and about half of the keys move then;
+   * a pinned size (kept by `withTargets` / `withCapacities`) keeps movement minimal through growth, at the cost
+   * of slower lookups while the table is much larger than `2 * targets`. See docs/keyed.md.
+   */
+  slots?: number
+  /**
+   * Pin the mark bound: at least the largest capacity sum of one table cell (default: the smallest power of two
+   * at or above it). Like `slots`, a pinned bound keeps movement minimal when capacities grow past a power of two.
+   */
+  bound?: number
+}
+
+/** Options of the bounded-load `assign`. */
+export interface AssignOptions {
+  /** Each target gets at most `ceil(loadFactor * share * keys * k)` slots; at least 1 (default 1.25). */
+  loadFactor?: number
+}
+
+/** Options of the async keyed calls. */
+export interface KeyedAsyncOptions {
+  /** Cancels the call if no worker thread has started it yet; the promise rejects with an `AbortError`. */
+  signal?: AbortSignal
+}
+
+/**
+ * Routes keys to `k` distinct targets of a weighted set, in preference order: consistent hashing with capacities.
+ *
+ * - **Stable**: a key's targets depend only on the key, the seed and the *set* of `(id, capacity)` pairs, never
+ *   on the order targets were given in or on earlier routers, so separate processes agree without coordination.
+ * - **Proportional**: a target is a key's first choice with probability `capacity / total`, exactly.
+ * - **Minimal movement**: adding or removing a target, or changing a capacity, moves keys only to or from that
+ *   target, while the table size and bound stay the same (see `slots` and `bound`) and the target shares no
+ *   table cell with a mate packed after it; pin `slots` and `bound` for pools that grow (docs/keyed.md).
+ * - **Fast**: a lookup costs `slots * bound / total` table probes on average (`meanTrials`), whatever the number
+ *   of targets.
+ *
+ * String keys are hashed as `xxh3_64_with_seed(utf8(key), seed)` (XXH3 64-bit, e.g. the Rust crate
+ * `xxhash-rust`, Python `xxhash.xxh3_64_intdigest(key, seed)`); a lone surrogate is encoded as U+FFFD, as
+ * `TextEncoder` does. Pass those hashes in a `BigUint64Array` to get the same results.
+ *
+ * Results are indices into `targets` as given (`router.targets[i]`). Inputs are never modified.
+ *
+ * @example
+ * const { KeyedRouter } = require('phase-router')
+ * const router = new KeyedRouter({ targets: ['a', 'b', 'c'], capacities: [1, 2, 1], seed: 7 })
+ * router.pick('user-42')                 // 'b' (say): the key's first-choice target id
+ * router.lookup(['user-1', 'user-2'], 2) // Int32Array of 4 indices: 2 distinct targets per key
+ */
+export declare class KeyedRouter {
+  constructor(options: KeyedRouterOptions)
+  /** The target ids, as given (frozen). */
+  readonly targets: readonly string[]
+  /** The capacities, as given (a copy on each read). */
+  readonly capacities: Float64Array
+  /** The seed, as a bigint. */
+  readonly seed: bigint
+  /** Cells of the lookup table (a power of two). */
+  readonly slots: number
+  /** Upper end of each cell's mark range. */
+  readonly bound: number
+  /** Mean table probes per first choice: `slots * bound / total capacity`. */
+  readonly meanTrials: number
+
+  /**
+   * The `k` preferred targets of each key (default `k = 1`), row-major: key `i`'s are
+   * `result.subarray(i * k, i * k + k)`, distinct, best first. `k` may be at most the number of targets.
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b', 'c', 'd'], seed: 1 })
+   * const routes = router.lookup(['k1', 'k2', 'k3'], 2) // Int32Array(6)
+   * const firstOfK2 = router.targets[routes[2]]
+   */
+  lookup(keys: Keys, k?: number): Int32Array
+  /**
+   * `lookup` off the JavaScript thread (the keys are copied first).
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b'] })
+   * router.lookupAsync(['k1', 'k2']).then((routes) => console.log(routes))
+   */
+  lookupAsync(keys: Keys, k?: number, options?: KeyedAsyncOptions): Promise<Int32Array>
+  /**
+   * The `k` preferred targets of one key (default 1), as `lookup` gives them for a batch of one.
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b', 'c'] })
+   * router.lookupOne('session-9', 2) // Int32Array(2), e.g. [2, 0]
+   */
+  lookupOne(key: string | bigint, k?: number): Int32Array
+  /**
+   * The id of one key's first-choice target: the cheapest call for one request.
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * new KeyedRouter({ targets: ['a', 'b', 'c'] }).pick('session-9') // e.g. 'c'
+   */
+  pick(key: string | bigint): string
+  /**
+   * Bounded loads for a batch: `k` distinct targets per key such that no target gets more than
+   * `ceil(loadFactor * capacity / total * keys * k)` slots. A key whose preferred target is full takes its next
+   * preference. Keys are served in the order of their hashes, so the result does not depend on the order of the
+   * batch (copies of one key are served in the order given). A slot is `-1` only when fewer than `k` targets
+   * with room are left to a key (possible when a target's share exceeds `1 / k`).
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b', 'c'], capacities: [2, 1, 1] })
+   * const keys = ['hot', 'hot', 'hot', 'hot', 'x', 'y', 'z', 'w']
+   * router.assign(keys, 1, { loadFactor: 1.25 }) // 'a' gets at most ceil(1.25 * 0.5 * 8) = 5 keys
+   */
+  assign(keys: Keys, k?: number, options?: AssignOptions): Int32Array
+  /**
+   * `assign` off the JavaScript thread.
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * new KeyedRouter({ targets: ['a', 'b'] }).assignAsync(['k1', 'k2'], 1, { loadFactor: 1.5 }).then(console.log)
+   */
+  assignAsync(keys: Keys, k?: number, options?: AssignOptions & KeyedAsyncOptions): Promise<Int32Array>
+  /**
+   * A router over the same targets with new capacities (seed and pinned `slots` / `bound` kept).
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b'], capacities: [1, 1] })
+   * const bigger = router.withCapacities([2, 1]) // keys only move to 'a'
+   */
+  withCapacities(capacities: Numbers): KeyedRouter
+  /**
+   * A router over another set of targets (capacities default to 1; seed and pinned `slots` / `bound` kept).
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b', 'c'] })
+   * const grown = router.withTargets(['a', 'b', 'c', 'd']) // keys only move to 'd'
+   */
+  withTargets(targets: readonly string[], capacities?: Numbers): KeyedRouter
+  /**
+   * The 64-bit hash a string key is looked up by: `xxh3_64_with_seed(utf8(key), seed)`.
+   *
+   * @example
+   * const { KeyedRouter } = require('phase-router')
+   * const router = new KeyedRouter({ targets: ['a', 'b'] })
+   * router.lookup(new BigUint64Array([router.hash('k')]))[0] === router.lookupOne('k')[0] // true
+   */
+  hash(key: string): bigint
+}
+
+/**
+ * How many of `keys` have a different set of `k` target ids (default 1) under router `b` than under `a`.
+ * Both routers must share the seed. Compare against the least any router could move: half the sum over target
+ * ids of the change in capacity share, times the number of keys.
+ *
+ * @example
+ * const { KeyedRouter, movedKeys } = require('phase-router')
+ * const a = new KeyedRouter({ targets: ['a', 'b', 'c'] })
+ * const keys = Array.from({ length: 1000 }, (_, i) => `key-${i}`)
+ * movedKeys(a, a.withTargets(['a', 'b', 'c', 'd']), keys) // about 250
+ */
+export function movedKeys(a: KeyedRouter, b: KeyedRouter, keys: Keys, k?: number): number

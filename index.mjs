@@ -22,5 +22,7 @@ export const {
   gateAsync,
   dispatchReplicas,
   updateBias,
+  KeyedRouter,
+  movedKeys,
 } = api
 export default api

@@ -9,6 +9,8 @@ const EXPORTS = [
   'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
   // Mixture-of-Experts gating (ts/gate.ts).
   'gate', 'gateAsync', 'dispatchReplicas', 'updateBias',
+  // Keyed routing (ts/keyed.ts).
+  'KeyedRouter', 'movedKeys',
 ]
 
 test('require("phase-router") exposes every function of SPEC section 6', () => {
@@ -32,7 +34,8 @@ console.log(JSON.stringify({ same, length: route({ n: 16, k: 2 }).length }))`],
 test('index.d.ts declares and documents every export with an example', () => {
   const dts = fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
   for (const name of EXPORTS) {
-    const at = dts.indexOf(`export function ${name}(`)
+    const fn = dts.indexOf(`export function ${name}(`)
+    const at = fn >= 0 ? fn : dts.indexOf(`export declare class ${name} `)
     expect(at).toBeGreaterThan(0)
     const doc = dts.slice(dts.lastIndexOf('/**', at), at)
     expect(doc).toContain('@example')

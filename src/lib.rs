@@ -9,6 +9,7 @@
 mod args;
 mod gate;
 mod helpers;
+mod keyed;
 mod limits;
 mod output;
 mod routing;

@@ -149,3 +149,5 @@ export const loadStats: typeof Api.loadStats = (loads) => {
   const std = Math.sqrt(squares / values.length)
   return { mean, std, min, max, cv: mean === 0 ? 0 : std / mean, maxOverMean: mean === 0 ? 0 : max / mean }
 }
+
+export { KeyedRouter, movedKeys } from './keyed'

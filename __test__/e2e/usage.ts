@@ -9,8 +9,10 @@ import {
   computeLoads,
   enforceCapacity,
   hashRoute,
+  KeyedRouter,
   loadStats,
   makeHardCaps,
+  movedKeys,
   phaseRouter,
   phaseRouterAsync,
   phaseRouterAuto,
@@ -48,6 +50,17 @@ const kept: number = enforced.kept + enforced.dropped
 const loads: Int32Array = computeLoads(enforced.routes, n)
 const stats: LoadStats = loadStats(loads)
 const share: number = survivalRate(hashed)
+
+const keyed = new KeyedRouter({ targets: ['a', 'b'], capacities: [1, 2], seed })
+const keyedRoutes: Int32Array = keyed.lookup(['x', 'y'], 2)
+const keyedOne: Int32Array = keyed.lookupOne('x')
+const keyedId: string = keyed.pick('x')
+const bounded: Int32Array = keyed.assign(new BigUint64Array([1n, 2n]), 1, { loadFactor: 1.5 })
+const keyedMoved: number = movedKeys(keyed, keyed.withCapacities([2, 2]).withTargets(['a', 'b', 'c']), ['x'])
+const keyedLater: Promise<Int32Array> = keyed.lookupAsync(['x'], 1, { signal: new AbortController().signal })
+const keyedHash: bigint = keyed.hash('x')
+void keyedLater.then((r) => r.length + keyedRoutes.length + keyedOne.length + bounded.length + keyedMoved + keyedId.length)
+void keyedHash
 
 void Promise.all([later, autoLater]).then(([a, b]) => a.length + b.length)
 export const summary = [exact, auto, filled, fromDegrees, fromArray, kept, stats.maxOverMean, stats.cv, share]

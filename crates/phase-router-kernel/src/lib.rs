@@ -110,6 +110,7 @@ mod arch;
 mod benchmark;
 mod choose;
 pub mod gate;
+pub mod keyed;
 mod parallel;
 mod problem;
 mod ring;

@@ -1,0 +1,188 @@
+use super::*;
+
+fn ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("worker-{i}")).collect()
+}
+
+/// Capacities spanning 100:1, geometrically.
+fn spread(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 100f64.powf(i as f64 / (n - 1) as f64)).collect()
+}
+
+fn keys(count: usize, salt: u64) -> Vec<u64> {
+    (0..count as u64).map(|i| mix(i ^ (salt << 40))).collect()
+}
+
+fn firsts(layout: &Layout, hashes: &[u64]) -> Vec<i32> {
+    let mut out = vec![0; hashes.len()];
+    lookup_hashes_into(layout, hashes, 1, &mut out);
+    out
+}
+
+fn id_rows(layout: &Layout, hashes: &[u64], k: usize) -> Vec<Vec<String>> {
+    let mut out = vec![0; hashes.len() * k];
+    lookup_hashes_into(layout, hashes, k, &mut out);
+    out.chunks(k).map(|r| r.iter().map(|&t| layout.targets()[t as usize].id.clone()).collect()).collect()
+}
+
+#[test]
+fn keyed_order_of_targets_does_not_matter() {
+    let (mut a_ids, caps) = (ids(50), spread(50));
+    let a = Layout::new(a_ids.clone(), &caps, 7).unwrap();
+    let mut pairs: Vec<(String, f64)> = a_ids.drain(..).zip(caps.iter().copied()).collect();
+    pairs.reverse();
+    pairs.swap(3, 17);
+    let (b_ids, b_caps): (Vec<String>, Vec<f64>) = pairs.into_iter().unzip();
+    let b = Layout::new(b_ids, &b_caps, 7).unwrap();
+    let hashes = keys(20_000, 1);
+    assert_eq!(id_rows(&a, &hashes, 3), id_rows(&b, &hashes, 3));
+}
+
+#[test]
+fn keyed_preferences_are_distinct_and_complete() {
+    let layout = Layout::new(ids(9), &spread(9), 3).unwrap();
+    let mut out = vec![0; 9 * 500];
+    lookup_hashes_into(&layout, &keys(500, 2), 9, &mut out);
+    for row in out.chunks(9) {
+        let mut sorted = row.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, (0..9).collect::<Vec<i32>>());
+    }
+}
+
+#[test]
+fn keyed_first_choice_is_proportional() {
+    let n = 20;
+    let layout = Layout::new(ids(n), &spread(n), 11).unwrap();
+    let count = 400_000;
+    let mut hits = vec![0usize; n];
+    for t in firsts(&layout, &keys(count, 3)) {
+        hits[t as usize] += 1;
+    }
+    for (j, t) in layout.targets().iter().enumerate() {
+        let p = t.capacity / layout.total();
+        let se = (p * (1.0 - p) / count as f64).sqrt();
+        let got = hits[j] as f64 / count as f64;
+        assert!((got - p).abs() <= (0.02 * p).max(4.0 * se), "target {j}: {got} vs {p}");
+    }
+}
+
+/// Keys that change target between two layouts, and whether every move
+/// involves `id` (to or from it).
+fn moves(a: &Layout, b: &Layout, hashes: &[u64], id: &str) -> (usize, bool) {
+    let (ra, rb) = (id_rows(a, hashes, 1), id_rows(b, hashes, 1));
+    let changed: Vec<usize> = (0..hashes.len()).filter(|&i| ra[i] != rb[i]).collect();
+    let all_involve = changed.iter().all(|&i| ra[i][0] == id || rb[i][0] == id);
+    (changed.len(), all_involve)
+}
+
+#[test]
+fn keyed_changes_move_keys_only_to_or_from_the_changed_target() {
+    let n = 100;
+    let (names, caps) = (ids(n), spread(n));
+    let base = Layout::new(names.clone(), &caps, 5).unwrap();
+    let hashes = keys(100_000, 4);
+    // Capacity of one target doubled (bound and slots unchanged here).
+    let mut doubled = caps.clone();
+    doubled[10] *= 2.0;
+    let changed = Layout::with(names.clone(), &doubled, 5, Some(base.slots()), Some(base.bound())).unwrap();
+    let (moved, involve) = moves(&base, &changed, &hashes, "worker-10");
+    assert!(involve && moved > 0);
+    // A target added.
+    let mut more = names.clone();
+    more.push("worker-new".into());
+    let mut more_caps = caps.clone();
+    more_caps.push(10.0);
+    let added = Layout::with(more, &more_caps, 5, Some(base.slots()), Some(base.bound())).unwrap();
+    let (moved, involve) = moves(&base, &added, &hashes, "worker-new");
+    assert!(involve && moved > 0);
+    // A target removed.
+    let fewer = Layout::new(names[1..].to_vec(), &caps[1..], 5).unwrap();
+    assert_eq!((fewer.slots(), fewer.bound()), (base.slots(), base.bound()));
+    let (moved, involve) = moves(&base, &fewer, &hashes, "worker-0");
+    assert!(involve && moved > 0);
+}
+
+#[test]
+fn keyed_moved_counts_changed_keys() {
+    let (names, caps) = (ids(30), spread(30));
+    let a = Layout::new(names.clone(), &caps, 1).unwrap();
+    let b = Layout::new(names[1..].to_vec(), &caps[1..], 1).unwrap();
+    let hashes = keys(10_000, 5);
+    assert_eq!(moved(&a, &a, &hashes, 2).unwrap(), 0);
+    let expected = id_rows(&a, &hashes, 1).iter().zip(id_rows(&b, &hashes, 1)).filter(|(x, y)| **x != *y).count();
+    assert_eq!(moved(&a, &b, &hashes, 1).unwrap(), expected);
+}
+
+#[test]
+fn keyed_assign_respects_caps_and_ignores_key_order() {
+    let n = 16;
+    let layout = Layout::new(ids(n), &spread(n), 9).unwrap();
+    // Skewed popularity: key i repeated about 1000 / (i + 1) times.
+    let mut hashes: Vec<u64> = Vec::new();
+    for i in 0..400u64 {
+        for _ in 0..(2000 / (i + 1)).max(1) {
+            hashes.push(mix(i + 77));
+        }
+    }
+    for k in [1, 2] {
+        let out = assign(&layout, &hashes, k, 1.25).unwrap();
+        let caps = caps(&layout, hashes.len(), k, 1.25);
+        let mut loads = vec![0u64; n];
+        for &t in &out {
+            assert!(t >= 0);
+            loads[t as usize] += 1;
+        }
+        assert!(loads.iter().zip(&caps).all(|(l, c)| l <= c));
+        let mut reversed = hashes.clone();
+        reversed.reverse();
+        let back = assign(&layout, &reversed, k, 1.25).unwrap();
+        let rows = |o: &[i32], hs: &[u64]| {
+            let mut v: Vec<(u64, Vec<i32>)> = hs.iter().zip(o.chunks(k)).map(|(&h, r)| (h, r.to_vec())).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(rows(&out, &hashes), rows(&back, &reversed));
+    }
+}
+
+#[test]
+fn keyed_utf16_hash_matches_utf8() {
+    for s in ["", "a", "héllo", "日本語", "emoji 😀 ok"] {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let mut buf = Vec::new();
+        assert_eq!(hash_utf16(&units, 42, &mut buf), hash_str(s.as_bytes(), 42));
+    }
+    // A lone surrogate hashes as U+FFFD.
+    let mut buf = Vec::new();
+    assert_eq!(hash_utf16(&[0x61, 0xD800], 1, &mut buf), hash_str("a\u{FFFD}".as_bytes(), 1));
+    let hs = hash_utf16_keys(&"abcde".encode_utf16().collect::<Vec<_>>(), &[2, 0, 3], 9).unwrap();
+    assert_eq!(hs, vec![hash_str(b"ab", 9), hash_str(b"", 9), hash_str(b"cde", 9)]);
+    assert!(hash_utf16_keys(&[1, 2], &[1], 0).is_err());
+}
+
+#[test]
+fn keyed_bad_input_is_refused() {
+    assert_eq!(Layout::new(vec![], &[], 0).unwrap_err().argument, "targets");
+    assert_eq!(Layout::new(ids(2), &[1.0], 0).unwrap_err().argument, "capacities");
+    assert_eq!(Layout::new(ids(2), &[1.0, 0.0], 0).unwrap_err().index, Some(1));
+    assert_eq!(Layout::new(vec!["a".into(), "a".into()], &[1.0, 1.0], 0).unwrap_err().argument, "targets");
+    assert!(Layout::with(ids(2), &[1.0, 1.0], 0, Some(3), None).is_err());
+    assert!(Layout::with(ids(2), &[1.0, 1.0], 0, None, Some(0.5)).is_err());
+    let layout = Layout::new(ids(3), &[1.0; 3], 0).unwrap();
+    assert!(check_k(&layout, 1, 4).is_err());
+    assert!(check_k(&layout, 1, 0).is_err());
+    assert!(assign(&layout, &[1, 2], 1, 0.9).is_err());
+}
+
+#[test]
+fn keyed_extreme_spread_uses_the_fallback_and_stays_distinct() {
+    let layout = Layout::new(ids(3), &[1e9, 1e-9, 1.0], 0).unwrap();
+    let mut out = vec![0; 3 * 50];
+    lookup_hashes_into(&layout, &keys(50, 9), 3, &mut out);
+    for row in out.chunks(3) {
+        let mut sorted = row.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, vec![0, 1, 2]);
+    }
+}
