@@ -318,7 +318,7 @@ export interface RouteAsyncOptions extends RouteOptions {
  * @example
  * const { routeAsync } = require('phase-router')
  * const controller = new AbortController()
- * routeAsync({ n: 1 << 20, k: 4, signal: controller.signal }).catch((error) => console.log(error.name)) // AbortError
+ * routeAsync({ n: 4096, k: 4, signal: controller.signal }).catch((error) => console.log(error.name)) // AbortError
  * controller.abort()
  */
 export function routeAsync(options: RouteAsyncOptions): Promise<Int32Array>
