@@ -142,27 +142,19 @@ impl<'a> DegreeCall<'a> {
 
     fn check(&self) -> Result<(), InputError> {
         let (sources, targets) = (self.s_degrees.len(), self.t_degrees.len());
+        let ((perm_s, perm_t), no_routes) = (self.perms, &mut [] as &mut [i32]);
         // The kernel checks the counts (at least one source and one target,
         // an output that fits) before it looks at `out`, and writes nothing
         // when it refuses a call: with an empty `out`, a call that passes
         // those checks is refused for `out` alone.
-        match route_degrees_into(
-            self.s_degrees,
-            self.t_degrees,
-            self.k,
-            self.perms.0,
-            self.perms.1,
-            0,
-            self.mode,
-            &mut [],
-        ) {
+        match route_degrees_into(self.s_degrees, self.t_degrees, self.k, perm_s, perm_t, 0, self.mode, no_routes) {
             Err(e) if e.argument == "out" => {}
             Err(e) => return Err(e),
             Ok(()) => unreachable!("an output of no slots for at least one source and k >= 1"),
         }
-        // Then the layout's checks (phase_router_kernel::Layout::new).
-        check_permutation(self.perms.0, targets, "permS")?;
-        check_permutation(self.perms.1, sources, "permT")?;
+        // Then the layout's checks, in the order of phase_router_kernel::Layout::new.
+        check_permutation(perm_s, targets, "permS")?;
+        check_permutation(perm_t, sources, "permT")?;
         check_degrees(self.s_degrees, targets, "sDegrees")?;
         check_degrees(self.t_degrees, sources, "tDegrees")
     }
