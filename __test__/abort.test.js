@@ -108,32 +108,64 @@ const badCalls = {
   ],
 }
 
+const nativeName = {
+  phaseRouterAsync: 'phaseRouterAsync',
+  phaseRouterAutoAsync: 'phaseRouterAutoAsync',
+  phaseRouterDegreesAsync: 'phaseRouterDegreesAsync',
+  routeAsync: 'routeBatchAsync',
+}
+
 afterEach(releaseAll) // a failed test must not leave the pool blocked for the next
 
 const describeLatched = supported ? describe : describe.skip
 
 describeLatched('with every libuv pool thread held', () => {
-  test.each(cases)('%s: an already-aborted signal rejects with AbortError without queueing any work', async (_name, form) => {
+  test.each(cases)('%s: an already-aborted signal rejects with AbortError without queueing any work', async (name, form) => {
     const latch = blockPool()
-    const call = form.async(1, { signal: abortedSignal() })
-    expect(await settledNow(call)).toBe(true) // no pool thread was needed
-    expect(await call.then(() => false, isAbortError)).toBe(true)
-    await latch.release()
+    const queue = jest.spyOn(native, nativeName[name]) // the native call is what queues work
+    try {
+      const call = form.async(1, { signal: abortedSignal() })
+      expect(await settledNow(call)).toBe(true) // no pool thread was needed
+      expect(await call.then(() => false, isAbortError)).toBe(true)
+      expect(queue).not.toHaveBeenCalled()
+      const routed = form.async(1, { signal: new AbortController().signal })
+      expect(queue).toHaveBeenCalledTimes(1) // (the spy does see a call that queues)
+      await latch.release()
+      await expect(routed).resolves.toEqual(form.sync(1))
+    } finally {
+      queue.mockRestore()
+    }
   })
 
-  test.each(cases)('%s: aborting queued work rejects with AbortError; the calls around it are unaffected', async (_name, form) => {
+  test.each(cases)('%s: aborting queued work takes it off the queue; the calls around it are unaffected', async (name, form) => {
     const latch = blockPool()
-    const before = form.async(1)
-    const controller = new AbortController()
-    const aborted = form.async(2, { signal: controller.signal })
-    const after = form.async(3, { signal: new AbortController().signal })
-    expect(await settledNow(before)).toBe(false) // the latch holds: everything waits in the queue
-    controller.abort()
-    expect(await aborted.then(() => false, isAbortError)).toBe(true) // settled while the pool is held
-    expect(await settledNow(after)).toBe(false)
-    await latch.release()
-    await expect(before).resolves.toEqual(form.sync(1))
-    await expect(after).resolves.toEqual(form.sync(3))
+    // Keep the native promises, to see what happens to the queued work itself.
+    const original = native[nativeName[name]]
+    const queued = []
+    const queue = jest.spyOn(native, nativeName[name]).mockImplementation((...args) => {
+      const work = original(...args)
+      queued.push(work)
+      return work
+    })
+    try {
+      const before = form.async(1)
+      const controller = new AbortController()
+      const aborted = form.async(2, { signal: controller.signal })
+      const after = form.async(3, { signal: new AbortController().signal })
+      expect(queued).toHaveLength(3)
+      expect(await settledNow(before)).toBe(false) // the latch holds: everything waits in the queue
+      controller.abort()
+      expect(await aborted.then(() => false, isAbortError)).toBe(true)
+      // The native work rejects while every pool thread is held: it was
+      // cancelled in the queue, before any thread could run it.
+      expect(await outcome(queued[1])).toBe('AbortError')
+      expect(await settledNow(after)).toBe(false)
+      await latch.release()
+      await expect(before).resolves.toEqual(form.sync(1))
+      await expect(after).resolves.toEqual(form.sync(3))
+    } finally {
+      queue.mockRestore()
+    }
   })
 
   test.each(Object.entries(nativeForms))('native %s: the relay takes queued work off the libuv queue', async (_name, call) => {
