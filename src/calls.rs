@@ -14,13 +14,11 @@ use crate::limits::{at_most, copy, reserve, MAX_ROWS};
 use crate::output::{span, Span};
 use napi::bindgen_prelude::BigInt;
 use napi::Env;
-use phase_router_kernel::bits::check_degrees;
 use phase_router_kernel::capacity::degrees_from_weights;
-use phase_router_kernel::perm::check_permutation;
 use phase_router_kernel::strategy::{self, Batch, Strategy};
 use phase_router_kernel::{
     auto_permutations, check_bit_call, check_shape, phase_route_with_into, route_degrees_into, BitMatrices, InputError,
-    Mode,
+    Layout, Mode,
 };
 
 /// The two permutations of a call: `(permS, permT)`.
@@ -141,7 +139,6 @@ impl<'a> DegreeCall<'a> {
     }
 
     fn check(&self) -> Result<(), InputError> {
-        let (sources, targets) = (self.s_degrees.len(), self.t_degrees.len());
         let ((perm_s, perm_t), no_routes) = (self.perms, &mut [] as &mut [i32]);
         // The kernel checks the counts (at least one source and one target,
         // an output that fits) before it looks at `out`, and writes nothing
@@ -152,11 +149,9 @@ impl<'a> DegreeCall<'a> {
             Err(e) => return Err(e),
             Ok(()) => unreachable!("an output of no slots for at least one source and k >= 1"),
         }
-        // Then the layout's checks, in the order of phase_router_kernel::Layout::new.
-        check_permutation(perm_s, targets, "permS")?;
-        check_permutation(perm_t, sources, "permT")?;
-        check_degrees(self.s_degrees, targets, "sDegrees")?;
-        check_degrees(self.t_degrees, sources, "tDegrees")
+        // Then the layout's checks (permutations, then degrees), made by the
+        // kernel's own constructor; the pool lays the call out again.
+        Layout::new(self.s_degrees.to_vec(), self.t_degrees.to_vec(), perm_s, perm_t).map(drop)
     }
 }
 
@@ -298,7 +293,9 @@ impl Work {
                     density: b.density,
                     seed: b.seed,
                 };
-                strategy::route_batch(&batch, *strategy)
+                let mut routes = vec![-1; b.sources * b.k];
+                strategy::route_batch_into(&batch, *strategy, &mut routes)?;
+                Ok(routes)
             }
         }
     }
