@@ -134,8 +134,14 @@ export function phaseRouterDegrees(
 
 /**
  * {@link phaseRouter} computed off the JavaScript thread (libuv pool, Rayon
- * inside). Inputs are checked and copied before the promise is returned, so
- * changing them afterwards does not change the result. Bad arguments reject.
+ * inside), with the same result. Before the promise is returned, every
+ * argument is checked and what the computation needs is taken from the
+ * inputs: the matrices' row popcounts (one pass over each matrix on the
+ * calling thread, a fraction of a whole sync call) and copies of the
+ * permutations, never the matrices themselves. So the caller may change or
+ * reuse its buffers at once without changing the result. Bad arguments reject
+ * with the `TypeError` or `RangeError` the sync call throws, before any work
+ * is queued.
  *
  * Pass `{ signal }` to cancel: a signal that is already aborted rejects at
  * once with an `AbortError` (a `DOMException`) and no work is queued; aborting
@@ -184,6 +190,30 @@ export function phaseRouterAutoAsync(
   tBits: BigUint64Array,
   n: number,
   k: number,
+  seed: Seed,
+  options?: AsyncOptions,
+): Promise<Int32Array>
+
+/**
+ * {@link phaseRouterDegrees} computed off the JavaScript thread, with the same
+ * result; see {@link phaseRouterAsync}, also for cancelling with `{ signal }`.
+ * Every argument is checked and the inputs are copied (`O(m + n)`) before the
+ * promise is returned, so the caller may reuse its buffers at once.
+ *
+ * @example
+ * const { phaseRouterDegreesAsync } = require('phase-router')
+ * const n = 100_000
+ * const degrees = new Uint32Array(n).fill(64)
+ * const perm = Uint32Array.from({ length: n }, (_, i) => (i * 7919) % n)
+ * phaseRouterDegreesAsync(degrees, degrees, 4, perm, perm, 1n, { mode: 'fast' })
+ *   .then((routes) => console.log(routes.length)) // 400000
+ */
+export function phaseRouterDegreesAsync(
+  sDegrees: Uint32Array,
+  tDegrees: Uint32Array,
+  k: number,
+  permS: Uint32Array,
+  permT: Uint32Array,
   seed: Seed,
   options?: AsyncOptions,
 ): Promise<Int32Array>
@@ -264,6 +294,34 @@ export interface RouteOptions {
  * computeLoads(routes, 64) // exactly caps: 96 for the first 32 experts, 32 for the rest
  */
 export function route(options: RouteOptions): Int32Array
+
+/** Options of {@link routeAsync}: those of {@link route}, and a signal. */
+export interface RouteAsyncOptions extends RouteOptions {
+  /** Cancels the call when aborted; see {@link phaseRouterAsync}. A value that is not an `AbortSignal` is a `TypeError`. */
+  signal?: AbortSignal
+}
+
+/**
+ * {@link route} computed off the JavaScript thread (libuv pool, Rayon inside),
+ * with the same result. Every option is checked and the weights and
+ * capacities are copied before the promise is returned, so the caller may
+ * reuse its arrays at once; bad options reject with the `TypeError` or
+ * `RangeError` that {@link route} throws, before any work is queued.
+ * Cancelling with `{ signal }` works as for {@link phaseRouterAsync}.
+ *
+ * @example
+ * const { routeAsync, capacityProfile } = require('phase-router')
+ * const caps = capacityProfile('strong', 4096, 42)
+ * routeAsync({ sources: 100_000, targetCapacities: caps, k: 8, strategy: 'stride' })
+ *   .then((routes) => console.log(routes.length)) // 800000
+ *
+ * @example
+ * const { routeAsync } = require('phase-router')
+ * const controller = new AbortController()
+ * routeAsync({ n: 4096, k: 4, signal: controller.signal }).catch((error) => console.log(error.name)) // AbortError
+ * controller.abort()
+ */
+export function routeAsync(options: RouteAsyncOptions): Promise<Int32Array>
 
 /**
  * The uniform hash baseline of the published benchmark: `k` independent

@@ -5,8 +5,8 @@ const { runInChild, ROOT } = require('./support/run-in-child')
 const { execFileSync } = require('node:child_process')
 
 const EXPORTS = [
-  'phaseRouter', 'phaseRouterAuto', 'phaseRouterDegrees', 'phaseRouterAsync', 'phaseRouterAutoAsync', 'buildBits', 'route',
-  'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
+  'phaseRouter', 'phaseRouterAuto', 'phaseRouterDegrees', 'phaseRouterAsync', 'phaseRouterAutoAsync',
+  'phaseRouterDegreesAsync', 'buildBits', 'route', 'routeAsync', 'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
   // Mixture-of-Experts gating (ts/gate.ts).
   'gate', 'gateAsync', 'dispatchReplicas', 'updateBias',
   // Keyed routing (ts/keyed.ts).
@@ -29,6 +29,15 @@ console.log(JSON.stringify({ same, length: route({ n: 16, k: 2 }).length }))`],
     { cwd: ROOT, encoding: 'utf8' },
   )
   expect(JSON.parse(out)).toEqual({ same: true, length: 32 })
+})
+
+test('index.mjs names every export of the CommonJS entry', () => {
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import * as esm from 'phase-router'\nconsole.log(JSON.stringify(Object.keys(esm).filter((k) => k !== 'default').sort()))`],
+    { cwd: ROOT, encoding: 'utf8' },
+  )
+  expect(JSON.parse(out)).toEqual([...EXPORTS].sort())
 })
 
 test('index.d.ts declares and documents every export with an example', () => {

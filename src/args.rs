@@ -2,7 +2,7 @@
 
 use napi::bindgen_prelude::BigInt;
 use napi::{Env, Error, Status};
-use phase_router_kernel::InputError;
+use phase_router_kernel::{InputError, Mode};
 
 /// Throws `RangeError(message)` on `env` and returns the error that tells napi
 /// an exception is already pending (so it does not throw a second one).
@@ -43,5 +43,14 @@ pub fn seed(env: &Env, value: &BigInt) -> napi::Result<u64> {
         _ if !in_range => Err(range_error(env, "seed: must be in [0, 2^64)")),
         Some(&word) => Ok(word),
         None => Ok(0),
+    }
+}
+
+/// `options.mode`: `'reference'` (the default) or `'fast'`.
+pub fn mode(env: &Env, name: Option<&str>) -> napi::Result<Mode> {
+    match name {
+        None | Some("reference") => Ok(Mode::Reference),
+        Some("fast") => Ok(Mode::Fast),
+        Some(other) => Err(range_error(env, &format!("options.mode: '{other}' is not 'reference' or 'fast'"))),
     }
 }

@@ -1,17 +1,15 @@
-//! The high-level helpers of SPEC section 6 that touch n*k or n*n data, or need the kernel's RNG.
+//! The helper exports of SPEC section 6 that touch n*k or n*n data, or need the kernel's RNG.
 
 use crate::args::{count, finite, input_error, seed};
-use crate::limits::{at_most, reserve, MAX_MATRIX_N, MAX_ROWS};
-use crate::output::{int32, routes_array, Routes};
-use crate::routing::output_fits;
+use crate::limits::{at_most, output_fits, reserve, MAX_MATRIX_N, MAX_ROWS};
+use crate::output::{int32, Routes};
 use napi::bindgen_prelude::{
     BigInt, BigUint64Array, Float64Array, Float64ArraySlice, Int32Array, Int32ArraySlice, Uint32ArraySlice,
 };
 use napi::Env;
 use napi_derive::napi;
 use phase_router_kernel::capacity::{self, Profile};
-use phase_router_kernel::strategy::{self, Batch, Strategy};
-use phase_router_kernel::{build_bits as build_bit_matrix, check_shape, hash};
+use phase_router_kernel::{build_bits as build_bit_matrix, hash};
 
 /// A left-aligned bit matrix whose row `r` has `onesPerRow[r]` ones.
 #[napi(catch_unwind)]
@@ -19,42 +17,6 @@ pub fn build_bits(env: Env, ones_per_row: Uint32ArraySlice, n: f64) -> napi::Res
     let n = at_most(&env, count(&env, n, "n", 1)?, MAX_MATRIX_N, "n", "matrix buildBits makes")?;
     reserve::<u64>(&env, n * n.div_ceil(64), "n")?;
     build_bit_matrix(&ones_per_row, n).map(BigUint64Array::new).map_err(|e| input_error(&env, e))
-}
-
-/// Routes a batch of `sources` to `targets` from weights and capacities with a
-/// named strategy (`route` in the public API).
-#[napi(catch_unwind, ts_return_type = "Int32Array")]
-#[allow(clippy::too_many_arguments)]
-pub fn route_batch<'env>(
-    env: &'env Env,
-    sources: f64,
-    targets: f64,
-    source_weights: Option<Float64ArraySlice>,
-    target_capacities: Option<Float64ArraySlice>,
-    k: f64,
-    density: f64,
-    seed: BigInt,
-    strategy: String,
-) -> napi::Result<Int32ArraySlice<'env>> {
-    let (sources, targets) = (count(env, sources, "sources", 1)?, count(env, targets, "targets", 1)?);
-    at_most(env, sources, MAX_ROWS, "sources", "number of rows")?;
-    at_most(env, targets, MAX_ROWS, "targets", "number of targets")?;
-    let (k, seed) = (count(env, k, "k", 1)?, self::seed(env, &seed)?);
-    check_shape(sources, k).map_err(|e| input_error(env, e))?;
-    let strategy: Strategy = strategy.parse().map_err(|e| input_error(env, e))?;
-    let batch = Batch {
-        sources,
-        targets,
-        source_weights: source_weights.as_deref(),
-        target_capacities: target_capacities.as_deref(),
-        k,
-        density,
-        seed,
-    };
-    let mut routes = routes_array(env, None, sources * k, &[])?;
-    let written = unsafe { routes.as_mut() };
-    strategy::route_batch_into(&batch, strategy, written).map_err(|e| input_error(env, e))?;
-    Ok(routes)
 }
 
 /// `k` independent uniform picks in `0..n` for each of `n` rows.

@@ -6,7 +6,7 @@
 
 use crate::args::{count, input_error, range_error, seed};
 use crate::limits::{copy, reserve};
-use crate::output::{as_bytes, routes_array};
+use crate::output::write_routes;
 use napi::bindgen_prelude::{
     AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Float64ArraySlice, Int32Array, Int32ArraySlice,
     Uint32ArraySlice, Utf16String,
@@ -97,11 +97,10 @@ impl NativeKeyedRouter {
         k: f64,
     ) -> napi::Result<Int32ArraySlice<'env>> {
         let k = self.k(env, hashes.len(), k)?;
-        let mut routes = routes_array(env, None, hashes.len() * k, &[as_bytes(&hashes)])?;
-        // SAFETY: `routes` is a new array that nothing else references yet.
-        let written = unsafe { routes.as_mut() };
-        keyed::lookup_hashes_into(&self.layout, &hashes, k, written);
-        Ok(routes)
+        write_routes(env, None, hashes.len() * k, &[], |out| {
+            keyed::lookup_hashes_into(&self.layout, &hashes, k, out);
+            Ok(())
+        })
     }
 
     /// `k` preferences of each string key: `joined` is the keys end to end, `lengths` their UTF-16 lengths.
@@ -117,11 +116,10 @@ impl NativeKeyedRouter {
         check_lengths(env, &joined, &lengths)?;
         reserve::<u64>(env, lengths.len(), "keys")?;
         let hashes = keyed::hash_utf16_keys(&joined, &lengths, self.layout.seed()).map_err(|e| input_error(env, e))?;
-        let mut routes = routes_array(env, None, hashes.len() * k, &[])?;
-        // SAFETY: `routes` is a new array that nothing else references yet.
-        let written = unsafe { routes.as_mut() };
-        keyed::lookup_hashes_into(&self.layout, &hashes, k, written);
-        Ok(routes)
+        write_routes(env, None, hashes.len() * k, &[], |out| {
+            keyed::lookup_hashes_into(&self.layout, &hashes, k, out);
+            Ok(())
+        })
     }
 
     /// The first preference of one string key.
@@ -282,11 +280,10 @@ impl NativeKeyedRouter {
 
     fn preferences<'env>(&self, env: &'env Env, x: u64, k: f64) -> napi::Result<Int32ArraySlice<'env>> {
         let k = self.k(env, 1, k)?;
-        let mut routes = routes_array(env, None, k, &[])?;
-        // SAFETY: `routes` is a new array that nothing else references yet.
-        let written = unsafe { routes.as_mut() };
-        keyed::preferences_into(&self.layout, x, written, |_| false);
-        Ok(routes)
+        write_routes(env, None, k, &[], |out| {
+            keyed::preferences_into(&self.layout, x, out, |_| false);
+            Ok(())
+        })
     }
 }
 
@@ -366,15 +363,18 @@ pub fn keyed_handle(router: &NativeKeyedRouter) -> napi::bindgen_prelude::Extern
 /// `out.length` preferences of one string key through an external handle,
 /// into `out` (`lookupOne`'s path: an array made in JavaScript is cheaper).
 #[napi(catch_unwind)]
-pub fn keyed_preferences_ext(
-    env: Env,
+pub fn keyed_preferences_ext<'env>(
+    env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<unknown>")] router: &napi::bindgen_prelude::External<Arc<Layout>>,
     key: String,
-    mut out: Int32ArraySlice,
+    out: Int32ArraySlice<'env>,
 ) -> napi::Result<()> {
-    keyed::check_k(router, 1, out.len()).map_err(|e| input_error(&env, e))?;
-    // SAFETY: `out` is the array `lookupOne` has just made; nothing else references it.
-    let written = unsafe { out.as_mut() };
-    keyed::preferences_into(router, keyed::hash_str(key.as_bytes(), router.seed()), written, |_| false);
-    Ok(())
+    let slots = out.len();
+    keyed::check_k(router, 1, slots).map_err(|e| input_error(env, e))?;
+    let x = keyed::hash_str(key.as_bytes(), router.seed());
+    write_routes(env, Some(out), slots, &[], |out| {
+        keyed::preferences_into(router, x, out, |_| false);
+        Ok(())
+    })
+    .map(|_| ())
 }

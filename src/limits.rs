@@ -6,8 +6,9 @@
 //! capped here, and each large buffer a call is about to need is first
 //! reserved fallibly: if the system refuses it, the call throws instead.
 
-use crate::args::range_error;
+use crate::args::{input_error, range_error};
 use napi::Env;
+use phase_router_kernel::check_shape;
 
 /// Largest `n` for which `buildBits` makes a matrix: 131072 rows of 2048
 /// words, 2 GiB. The routers accept any matrix the caller could allocate.
@@ -40,6 +41,12 @@ pub fn copy<T: Copy>(env: &Env, values: &[T], what: &str) -> napi::Result<Vec<T>
     copy.try_reserve_exact(values.len()).map_err(|_| out_of_memory(env, std::mem::size_of_val(values), what))?;
     copy.extend_from_slice(values);
     Ok(copy)
+}
+
+/// Checks `n * k` against the kernel's cap, then that the output's memory can be had.
+pub fn output_fits(env: &Env, n: usize, k: usize) -> napi::Result<()> {
+    check_shape(n, k).map_err(|e| input_error(env, e))?;
+    reserve::<i32>(env, n * k, "k")
 }
 
 fn out_of_memory(env: &Env, bytes: usize, what: &str) -> napi::Error {

@@ -6,44 +6,74 @@
 //! collection, while external ones wait for the event loop to turn: a
 //! synchronous loop of a million small calls would otherwise keep every result
 //! alive until it ends (measured: +800 MiB at n=64).
+//!
+//! [`write_routes`] is the binding's one write into memory JavaScript can see.
 
-use crate::args::range_error;
+use crate::args::{input_error, range_error};
 use napi::bindgen_prelude::{Either, FromNapiValue, Int32Array, Int32ArraySlice};
 use napi::{sys, Env};
+use phase_router_kernel::InputError;
+use std::ops::Range;
 use std::ptr;
 
-/// The array a router writes into: the caller's `out` when given (its length
-/// must be `slots` and it must not share memory with any input), otherwise a
-/// new zero-filled `Int32Array` of `slots` values in V8's heap.
-pub fn routes_array<'env>(
+/// The address range of one input's memory, to tell whether `out` overlaps it.
+pub type Span = Range<usize>;
+
+/// The address range of a typed array's memory.
+pub fn span<T>(values: &[T]) -> Span {
+    let range = values.as_ptr_range();
+    range.start as usize..range.end as usize
+}
+
+/// Routes a sync call into the caller's `out` when given, otherwise into a new
+/// zero-filled `Int32Array` of `slots` values in V8's heap, and returns that
+/// array. `write` gets its memory; an error it returns becomes a `RangeError`.
+///
+/// `out` must hold exactly `slots` values and share no memory with `inputs`
+/// (the address ranges of every array the call reads).
+pub fn write_routes<'env>(
     env: &'env Env,
     out: Option<Int32ArraySlice<'env>>,
     slots: usize,
-    inputs: &[&[u8]],
+    inputs: &[Span],
+    write: impl FnOnce(&mut [i32]) -> Result<(), InputError>,
 ) -> napi::Result<Int32ArraySlice<'env>> {
-    match out {
-        Some(out) => {
-            if out.len() != slots {
-                return Err(range_error(env, &format!("options.out: length {} does not match {slots} slots", out.len())));
-            }
-            if inputs.iter().any(|input| overlaps(as_bytes(&out), input)) {
-                return Err(range_error(env, "options.out: must not share memory with an input"));
-            }
-            Ok(out)
-        }
-        None => new_int32_array(env, slots),
+    let mut routes = match out {
+        Some(out) => checked_out(env, out, slots, inputs)?,
+        None => new_int32_array(env, slots)?,
+    };
+    // SAFETY: `as_mut` is unsound only if something else reads or writes the
+    // array's memory while the slice lives. JavaScript cannot run: this is a
+    // synchronous call on the JavaScript thread and the slice is dropped
+    // before it returns. No Rust reference aliases it: a new array is ours
+    // alone, and the caller's `out` was just checked to share no byte with
+    // any input the kernel reads during `write` (and with no JavaScript
+    // running, nothing can detach or resize either).
+    let memory = unsafe { routes.as_mut() };
+    write(memory).map_err(|e| input_error(env, e))?;
+    Ok(routes)
+}
+
+/// The caller's `out`, once its length and its distance from every input are checked.
+fn checked_out<'env>(
+    env: &Env,
+    out: Int32ArraySlice<'env>,
+    slots: usize,
+    inputs: &[Span],
+) -> napi::Result<Int32ArraySlice<'env>> {
+    if out.len() != slots {
+        let message = format!("options.out: length {} does not match {slots} slots", out.len());
+        return Err(range_error(env, &message));
     }
+    let target = span(&out);
+    if inputs.iter().any(|input| overlaps(&target, input)) {
+        return Err(range_error(env, "options.out: must not share memory with an input"));
+    }
+    Ok(out)
 }
 
-/// A typed array's memory as bytes, to compare address ranges.
-pub fn as_bytes<T>(values: &[T]) -> &[u8] {
-    // Plain numbers only: any bit pattern is a valid u8.
-    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values)) }
-}
-
-fn overlaps(a: &[u8], b: &[u8]) -> bool {
-    let (a_start, b_start) = (a.as_ptr() as usize, b.as_ptr() as usize);
-    !a.is_empty() && !b.is_empty() && a_start < b_start + b.len() && b_start < a_start + a.len()
+fn overlaps(a: &Span, b: &Span) -> bool {
+    !a.is_empty() && !b.is_empty() && a.start < b.end && b.start < a.end
 }
 
 /// A zero-filled `Int32Array` of `len` values allocated by V8; a `RangeError`
@@ -53,6 +83,8 @@ fn new_int32_array(env: &Env, len: usize) -> napi::Result<Int32ArraySlice<'_>> {
     let mut data = ptr::null_mut();
     let mut buffer = ptr::null_mut();
     let mut array = ptr::null_mut();
+    // SAFETY: `raw` is the live environment of this call, on its thread, and
+    // every out-pointer is a local that outlives the calls that fill it.
     let created = unsafe {
         sys::napi_create_arraybuffer(raw, len * 4, &mut data, &mut buffer) == sys::Status::napi_ok
             && sys::napi_create_typedarray(raw, sys::TypedarrayType::int32_array, len, buffer, 0, &mut array)
@@ -61,9 +93,11 @@ fn new_int32_array(env: &Env, len: usize) -> napi::Result<Int32ArraySlice<'_>> {
     if !created {
         // V8 may have left its own RangeError pending; ours names the output.
         let mut pending = ptr::null_mut();
+        // SAFETY: as above; clearing an exception that is not pending is a no-op.
         unsafe { sys::napi_get_and_clear_last_exception(raw, &mut pending) };
         return Err(range_error(env, &format!("not enough memory for {} MiB of routes", (len * 4).div_ceil(1 << 20))));
     }
+    // SAFETY: `array` is the Int32Array just created in this environment.
     unsafe { Int32ArraySlice::from_napi_value(raw, array) }
 }
 

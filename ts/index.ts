@@ -83,12 +83,23 @@ export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBit
   )
 }
 
+export const phaseRouterDegreesAsync: typeof Api.phaseRouterDegreesAsync = async (sDegrees, tDegrees, k, permS, permT, seed, options) => {
+  const [s, t] = [uint32(sDegrees, 'sDegrees'), uint32(tDegrees, 'tDegrees')]
+  const slots = expectNumber(k, 'k')
+  const [pS, pT] = [uint32(permS, 'permS'), uint32(permT, 'permT')]
+  const [seed64, mode] = [toSeed(seed), modeOf(options)]
+  return cancellable(signalOf(options), (relay) =>
+    native.phaseRouterDegreesAsync(s, t, slots, pS, pT, seed64, mode, asSignal(relay)),
+  )
+}
+
 export const buildBits: typeof Api.buildBits = (onesPerRow, n) => {
   const ones = Array.isArray(onesPerRow) ? Uint32Array.from(toFloat64(onesPerRow, 'onesPerRow')) : onesPerRow
   return native.buildBits(expectTypedArray<Uint32Array>(ones, 'Uint32Array', 'onesPerRow'), expectNumber(n, 'n'))
 }
 
-export const route: typeof Api.route = (options) => {
+/** The native `routeBatch` arguments of a `route` options object, type-checked. */
+function batchArgs(options: unknown) {
   const o = expectObject(options, 'options')
   const sourceWeights = o.sourceWeights === undefined ? undefined : toFloat64(o.sourceWeights, 'sourceWeights')
   const targetCapacities = o.targetCapacities === undefined ? undefined : toFloat64(o.targetCapacities, 'targetCapacities')
@@ -105,7 +116,14 @@ export const route: typeof Api.route = (options) => {
   const strategy = o.strategy ?? 'phase'
   if (typeof strategy !== 'string') throw new TypeError(`strategy: expected a string, got ${typeof strategy}`)
   const density = o.density === undefined ? 0.3 : expectNumber(o.density, 'density')
-  return native.routeBatch(m, targets, sourceWeights, targetCapacities, expectNumber(o.k, 'k'), density, toSeed(o.seed ?? 0), strategy)
+  return [m, targets, sourceWeights, targetCapacities, expectNumber(o.k, 'k'), density, toSeed(o.seed ?? 0), strategy] as const
+}
+
+export const route: typeof Api.route = (options) => native.routeBatch(...batchArgs(options))
+
+export const routeAsync: typeof Api.routeAsync = async (options) => {
+  const args = batchArgs(options)
+  return cancellable(signalOf(options), (relay) => native.routeBatchAsync(...args, asSignal(relay)))
 }
 
 export const hashRoute: typeof Api.hashRoute = (n, k, seed) =>

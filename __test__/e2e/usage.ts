@@ -18,10 +18,22 @@ import {
   phaseRouterAuto,
   phaseRouterAutoAsync,
   phaseRouterDegrees,
+  phaseRouterDegreesAsync,
   route,
+  routeAsync,
   survivalRate,
 } from 'phase-router'
-import type { Enforced, LoadStats, Mode, ProfileName, RouteOptions, RouterOptions, Seed } from 'phase-router'
+import type {
+  AsyncOptions,
+  Enforced,
+  LoadStats,
+  Mode,
+  ProfileName,
+  RouteAsyncOptions,
+  RouteOptions,
+  RouterOptions,
+  Seed,
+} from 'phase-router'
 
 const n = 128
 const k = 2
@@ -43,6 +55,10 @@ const profile: ProfileName = 'strong'
 const capacities: Float64Array = capacityProfile(profile, n, seed)
 const options: RouteOptions = { targetCapacities: capacities, k, seed, density: 0.3 }
 const routed: Int32Array = route(options)
+const cancel: AsyncOptions = { mode: 'fast', signal: new AbortController().signal }
+const degreesLater: Promise<Int32Array> = phaseRouterDegreesAsync(new Uint32Array(n).fill(38), new Uint32Array(n).fill(38), k, identity, identity, seed, cancel)
+const asyncOptions: RouteAsyncOptions = { ...options, strategy: 'stride', signal: new AbortController().signal }
+const routedLater: Promise<Int32Array> = routeAsync(asyncOptions)
 const hashed: Int32Array = hashRoute(n, k, seed)
 const caps: Int32Array = makeHardCaps(capacities, n, k, 1.2)
 const enforced: Enforced = enforceCapacity(routed, k, caps)
@@ -62,7 +78,7 @@ const keyedHash: bigint = keyed.hash('x')
 void keyedLater.then((r) => r.length + keyedRoutes.length + keyedOne.length + bounded.length + keyedMoved + keyedId.length)
 void keyedHash
 
-void Promise.all([later, autoLater]).then(([a, b]) => a.length + b.length)
+void Promise.all([later, autoLater, degreesLater, routedLater]).then(([a, b, c, d]) => a.length + b.length + c.length + d.length)
 export const summary = [exact, auto, filled, fromDegrees, fromArray, kept, stats.maxOverMean, stats.cv, share]
 
 // Mixture-of-Experts gating (index.d.ts section at the end).
