@@ -47,10 +47,8 @@ const cases = Object.entries(forms)
 const nativeForms = {
   phaseRouterAsync: (seed, relay) => native.phaseRouterAsync(bits, bits, n, 2, perm, perm, seed, undefined, relay),
   phaseRouterAutoAsync: (seed, relay) => native.phaseRouterAutoAsync(bits, bits, n, 2, seed, undefined, relay),
-  phaseRouterDegreesAsync: (seed, relay) =>
-    native.phaseRouterDegreesAsync(degrees, degrees, 2, perm, perm, seed, undefined, relay),
-  routeBatchAsync: (seed, relay) =>
-    native.routeBatchAsync(100, n, undefined, caps, 2, 0.3, seed, 'phase', relay),
+  phaseRouterDegreesAsync: (seed, relay) => native.phaseRouterDegreesAsync(degrees, degrees, 2, perm, perm, seed, undefined, relay),
+  routeBatchAsync: (seed, relay) => native.routeBatchAsync(100, n, undefined, caps, 2, 0.3, seed, 'phase', relay),
 }
 
 // Pairs of a bad sync call and the same call in async form.
@@ -92,10 +90,7 @@ const badCalls = {
   routeAsync: [
     [() => pr.route({ n: 10, k: 2, density: 1.5 }), () => pr.routeAsync({ n: 10, k: 2, density: 1.5 })],
     [() => pr.route({ n: 10, k: 1, strategy: 'greedy' }), () => pr.routeAsync({ n: 10, k: 1, strategy: 'greedy' })],
-    [
-      () => pr.route({ n: 10, k: 2, targetCapacities: [1, 2] }),
-      () => pr.routeAsync({ n: 10, k: 2, targetCapacities: [1, 2] }),
-    ],
+    [() => pr.route({ n: 10, k: 2, targetCapacities: [1, 2] }), () => pr.routeAsync({ n: 10, k: 2, targetCapacities: [1, 2] })],
     [
       () => pr.route({ sourceWeights: [0, 0], targetCapacities: [1, 1], k: 1 }),
       () => pr.routeAsync({ sourceWeights: [0, 0], targetCapacities: [1, 1], k: 1 }),
@@ -182,24 +177,27 @@ describeLatched('with every libuv pool thread held', () => {
     expect(await outcome(neighbour)).toBe('resolved')
   })
 
-  test.each(Object.entries(badCalls))("%s: bad arguments reject with the sync form's error before any work is queued", async (_name, pairs) => {
-    const latch = blockPool()
-    for (const [sync, async] of pairs) {
-      let thrown
-      try {
-        sync()
-      } catch (error) {
-        thrown = error
+  test.each(Object.entries(badCalls))(
+    "%s: bad arguments reject with the sync form's error before any work is queued",
+    async (_name, pairs) => {
+      const latch = blockPool()
+      for (const [sync, async] of pairs) {
+        let thrown
+        try {
+          sync()
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown).toBeInstanceOf(RangeError)
+        const rejected = async()
+        expect(await settledNow(rejected)).toBe(true) // no pool thread was needed
+        const error = await rejected.catch((e) => e)
+        expect(error.constructor).toBe(thrown.constructor)
+        expect(error.message).toBe(thrown.message)
       }
-      expect(thrown).toBeInstanceOf(RangeError)
-      const rejected = async()
-      expect(await settledNow(rejected)).toBe(true) // no pool thread was needed
-      const error = await rejected.catch((e) => e)
-      expect(error.constructor).toBe(thrown.constructor)
-      expect(error.message).toBe(thrown.message)
-    }
-    await latch.release()
-  })
+      await latch.release()
+    },
+  )
 })
 
 test('aborting a call that may already be running rejects with AbortError or leaves its result; the process is fine', async () => {

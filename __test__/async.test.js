@@ -38,40 +38,43 @@ const { blockPool, releaseAll, settledNow, supported } = require('./support/pool
 
 afterEach(releaseAll)
 
-;(supported ? test : test.skip)('every async form takes what it needs before returning: inputs changed while the work waits in the queue do not matter', async () => {
-  const sBits = api.buildBits(sOnes, n)
-  const tBits = api.buildBits(tOnes, n)
-  const permS = perm()
-  const permT = perm().reverse()
-  const sDegrees = Uint32Array.from(sOnes)
-  const tDegrees = Uint32Array.from(tOnes)
-  const weights = Float64Array.from({ length: 3000 }, (_, i) => 1 + (i % 5))
-  const capacities = Float64Array.from(caps)
-  const batch = (strategy) => ({ sourceWeights: weights, targetCapacities: capacities, k: 8, seed: 5, strategy })
-  const expected = [
-    api.phaseRouter(sBits, tBits, n, 16, permS, permT, 77n, { mode: 'fast' }),
-    api.phaseRouterAuto(sBits, tBits, n, 16, 77n),
-    api.phaseRouterDegrees(sDegrees, tDegrees, 8, permS, permT, 3n),
-    api.route(batch('phase')),
-    api.route(batch('stride')),
-  ]
-  const latch = blockPool()
-  const pending = [
-    api.phaseRouterAsync(sBits, tBits, n, 16, permS, permT, 77n, { mode: 'fast' }),
-    api.phaseRouterAutoAsync(sBits, tBits, n, 16, 77n),
-    api.phaseRouterDegreesAsync(sDegrees, tDegrees, 8, permS, permT, 3n),
-    api.routeAsync(batch('phase')),
-    api.routeAsync(batch('stride')),
-  ]
-  expect(await settledNow(Promise.race(pending))).toBe(false) // all of them wait in the queue
-  for (const bits of [sBits, tBits]) bits.fill(0n)
-  for (const array of [sDegrees, tDegrees, weights, capacities]) array.fill(0)
-  permS.fill(0)
-  permT.reverse()
-  await latch.release()
-  const results = await Promise.all(pending)
-  results.forEach((routes, i) => expect(routes).toEqual(expected[i]))
-})
+;(supported ? test : test.skip)(
+  'every async form takes what it needs before returning: inputs changed while the work waits in the queue do not matter',
+  async () => {
+    const sBits = api.buildBits(sOnes, n)
+    const tBits = api.buildBits(tOnes, n)
+    const permS = perm()
+    const permT = perm().reverse()
+    const sDegrees = Uint32Array.from(sOnes)
+    const tDegrees = Uint32Array.from(tOnes)
+    const weights = Float64Array.from({ length: 3000 }, (_, i) => 1 + (i % 5))
+    const capacities = Float64Array.from(caps)
+    const batch = (strategy) => ({ sourceWeights: weights, targetCapacities: capacities, k: 8, seed: 5, strategy })
+    const expected = [
+      api.phaseRouter(sBits, tBits, n, 16, permS, permT, 77n, { mode: 'fast' }),
+      api.phaseRouterAuto(sBits, tBits, n, 16, 77n),
+      api.phaseRouterDegrees(sDegrees, tDegrees, 8, permS, permT, 3n),
+      api.route(batch('phase')),
+      api.route(batch('stride')),
+    ]
+    const latch = blockPool()
+    const pending = [
+      api.phaseRouterAsync(sBits, tBits, n, 16, permS, permT, 77n, { mode: 'fast' }),
+      api.phaseRouterAutoAsync(sBits, tBits, n, 16, 77n),
+      api.phaseRouterDegreesAsync(sDegrees, tDegrees, 8, permS, permT, 3n),
+      api.routeAsync(batch('phase')),
+      api.routeAsync(batch('stride')),
+    ]
+    expect(await settledNow(Promise.race(pending))).toBe(false) // all of them wait in the queue
+    for (const bits of [sBits, tBits]) bits.fill(0n)
+    for (const array of [sDegrees, tDegrees, weights, capacities]) array.fill(0)
+    permS.fill(0)
+    permT.reverse()
+    await latch.release()
+    const results = await Promise.all(pending)
+    results.forEach((routes, i) => expect(routes).toEqual(expected[i]))
+  },
+)
 
 test('phaseRouterDegreesAsync and routeAsync resolve to the sync results, in both modes and every strategy', async () => {
   const sDegrees = Uint32Array.from(sOnes)

@@ -125,9 +125,7 @@ describe('phase-router bench', () => {
     const run = cli('bench', '--time', '1', '--out', out)
     expect(run.status).toBe(0)
     const { rows } = JSON.parse(fs.readFileSync(path.join(out, 'bench.json'), 'utf8'))
-    expect(rows.map((r) => `${r.n}/${r.k}`)).toEqual(
-      [64, 256, 1024, 4096].flatMap((n) => [1, 4, 16].map((k) => `${n}/${k}`)),
-    )
+    expect(rows.map((r) => `${r.n}/${r.k}`)).toEqual([64, 256, 1024, 4096].flatMap((n) => [1, 4, 16].map((k) => `${n}/${k}`)))
     for (const row of rows) {
       expect(row.phaseMs).toBeGreaterThan(0)
       expect(row.hashMs).toBeGreaterThan(0)

@@ -81,7 +81,10 @@ test.each(['weighted', 'hash'])('%s: 4 processes routing slices get slices of th
 })
 
 test('stride is exact per call, not per slice', () => {
-  const g = gate(Float32Array.from({ length: 64 * 4 }, (_, i) => Math.cos(i)), { experts: 4, k: 1 })
+  const g = gate(
+    Float32Array.from({ length: 64 * 4 }, (_, i) => Math.cos(i)),
+    { experts: 4, k: 1 },
+  )
   const routes = dispatchReplicas(g.experts, { offsets: [0, 2, 4, 6, 8], capacities: [1, 1, 1, 1, 1, 1, 1, 1] }, { strategy: 'stride' })
   const l = loads(routes, 8)
   for (let e = 0; e < 4; e++) expect(Math.abs(l[2 * e] - l[2 * e + 1])).toBeLessThanOrEqual(1)

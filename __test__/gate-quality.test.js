@@ -7,7 +7,7 @@ const { evaluate } = require('../benches/gate-quality')
 
 function rng(seed) {
   let a = seed >>> 0
-  return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296)
+  return () => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296
 }
 
 /** Every assignment of at most k of each token's candidates, by enumeration. */

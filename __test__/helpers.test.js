@@ -1,4 +1,4 @@
-// The high-level helpers of SPEC section 6, checked against cases worked out
+// The high-level helpers of docs/algorithm.md#public-api, checked against cases worked out
 // by hand and against statistical properties of the router.
 const api = require('..')
 
@@ -120,7 +120,7 @@ describe('buildBits', () => {
 })
 
 describe('route', () => {
-  // Degrees by SPEC section 5, computed here independently of the addon.
+  // Degrees by docs/algorithm.md#the-published-benchmark, computed here independently of the addon.
   function degrees(weights, n, density) {
     const mean = weights.reduce((a, b) => a + b, 0) / weights.length
     return Uint32Array.from(weights, (w) => Math.min(n, Math.max(1, Math.round((w / mean) * density * n))))

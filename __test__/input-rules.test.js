@@ -1,4 +1,4 @@
-// SPEC section 3: every bad input throws a TypeError or RangeError that names
+// docs/algorithm.md#input-rules: every bad input throws a TypeError or RangeError that names
 // the argument (and index), before any work, and no input is ever modified.
 const api = require('..')
 
@@ -6,7 +6,10 @@ const n = 70 // not a multiple of 64: rows have padding bits
 const words = Math.ceil(n / 64)
 const ones = Uint32Array.from({ length: n }, (_, i) => (i * 7) % (n + 1))
 const sBits = api.buildBits(ones, n)
-const tBits = api.buildBits(ones.map((x) => n - x), n)
+const tBits = api.buildBits(
+  ones.map((x) => n - x),
+  n,
+)
 const identity = Uint32Array.from({ length: n }, (_, i) => i)
 const good = { sBits, tBits, n, k: 3, permS: identity, permT: identity.slice().reverse(), seed: 5n }
 

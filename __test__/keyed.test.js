@@ -132,7 +132,7 @@ describe('lookups', () => {
     expect(r.hash('a\uD800')).toBe(r.hash('a\uFFFD'))
   })
 
-  test('a key\'s targets depend on the set of (id, capacity) pairs, not on their order', () => {
+  test("a key's targets depend on the set of (id, capacity) pairs, not on their order", () => {
     const names = ids(60)
     const caps = spread(60)
     const rand = prng(9)
@@ -154,7 +154,7 @@ describe('lookups', () => {
 })
 
 describe('proportions', () => {
-  test('over 1M random keys each target\'s share of first choices is its capacity share (100:1 spread)', () => {
+  test("over 1M random keys each target's share of first choices is its capacity share (100:1 spread)", () => {
     const n = 100
     const caps = spread(n)
     const r = new KeyedRouter({ targets: ids(n), capacities: caps, seed: 11 })
@@ -172,7 +172,7 @@ describe('proportions', () => {
     }
   })
 
-  test('k > 1: each key\'s list is a weighted draw without replacement (inclusion saturates above share 1/k)', () => {
+  test("k > 1: each key's list is a weighted draw without replacement (inclusion saturates above share 1/k)", () => {
     // Shares 0.6, 0.2, 0.1, 0.1; with k = 2 target 0 cannot be in more than every list.
     const caps = [6, 2, 1, 1]
     const r = new KeyedRouter({ targets: ['big', 'mid', 's1', 's2'], capacities: caps, seed: 2 })
@@ -285,7 +285,7 @@ describe('bounded loads', () => {
     expect(repeated).toBe(0)
   })
 
-  test('plain lookup overloads the hot keys\' targets, which assign spills', () => {
+  test("plain lookup overloads the hot keys' targets, which assign spills", () => {
     const plain = router.lookup(requests)
     const loads = new Float64Array(30)
     for (const t of plain) loads[t]++
@@ -297,7 +297,10 @@ describe('bounded loads', () => {
     const out = router.assign(requests, 2)
     const rand = prng(4)
     const order = requests.map((_, i) => i).sort(() => rand() - 0.5)
-    const shuffled = router.assign(order.map((i) => requests[i]), 2)
+    const shuffled = router.assign(
+      order.map((i) => requests[i]),
+      2,
+    )
     // Copies of one key are served in the order given, so compare per key as sorted multisets of rows.
     const rows = (keys, o) => {
       const m = new Map()
@@ -308,7 +311,13 @@ describe('bounded loads', () => {
       for (const v of m.values()) v.sort()
       return m
     }
-    const [a, b] = [rows(order.map((i) => requests[i]), shuffled), rows(requests, out)]
+    const [a, b] = [
+      rows(
+        order.map((i) => requests[i]),
+        shuffled,
+      ),
+      rows(requests, out),
+    ]
     expect(a.size).toBe(b.size)
     let differ = 0
     for (const [key, v] of a) if (v.join(';') !== b.get(key).join(';')) differ++

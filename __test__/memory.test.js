@@ -1,7 +1,7 @@
 // Many calls leave the resident set where it was: no leak per call in the
 // binding (results, borrowed inputs, async copies, promises).
-const { execFileSync } = require('child_process')
-const path = require('path')
+const { execFileSync } = require('node:child_process')
+const path = require('node:path')
 
 const LIMIT_MIB = 32
 

@@ -1,4 +1,4 @@
-// Fast mode, degree-vector input and caller-owned output (SPEC section 6 options).
+// Fast mode, degree-vector input and caller-owned output (docs/algorithm.md#public-api options).
 const api = require('..')
 const { loadVectors, routeSync } = require('./support/golden')
 
@@ -119,7 +119,9 @@ describe('options.out', () => {
 
   test('of the wrong length, type or sharing memory with an input is refused before any write', () => {
     const short = new Int32Array(n * k - 1).fill(3)
-    expect(() => api.phaseRouter(sBits, tBits, n, k, permS, permT, 3n, { out: short })).toThrow(/^options\.out: length 4199 does not match 4200 slots/)
+    expect(() => api.phaseRouter(sBits, tBits, n, k, permS, permT, 3n, { out: short })).toThrow(
+      /^options\.out: length 4199 does not match 4200 slots/,
+    )
     expect(short.every((x) => x === 3)).toBe(true)
     expect(() => api.phaseRouter(sBits, tBits, n, k, permS, permT, 3n, { out: new Uint32Array(n * k) })).toThrow(TypeError)
     const smallBits = api.buildBits([1, 1], 2)

@@ -5,15 +5,33 @@ const { runInChild, ROOT } = require('./support/run-in-child')
 const { execFileSync } = require('node:child_process')
 
 const EXPORTS = [
-  'phaseRouter', 'phaseRouterAuto', 'phaseRouterDegrees', 'phaseRouterAsync', 'phaseRouterAutoAsync',
-  'phaseRouterDegreesAsync', 'buildBits', 'route', 'routeAsync', 'hashRoute', 'makeHardCaps', 'enforceCapacity', 'computeLoads', 'loadStats', 'survivalRate', 'capacityProfile',
+  'phaseRouter',
+  'phaseRouterAuto',
+  'phaseRouterDegrees',
+  'phaseRouterAsync',
+  'phaseRouterAutoAsync',
+  'phaseRouterDegreesAsync',
+  'buildBits',
+  'route',
+  'routeAsync',
+  'hashRoute',
+  'makeHardCaps',
+  'enforceCapacity',
+  'computeLoads',
+  'loadStats',
+  'survivalRate',
+  'capacityProfile',
   // Mixture-of-Experts gating (ts/gate.ts).
-  'gate', 'gateAsync', 'dispatchReplicas', 'updateBias',
+  'gate',
+  'gateAsync',
+  'dispatchReplicas',
+  'updateBias',
   // Keyed routing (ts/keyed.ts).
-  'KeyedRouter', 'movedKeys',
+  'KeyedRouter',
+  'movedKeys',
 ]
 
-test('require("phase-router") exposes every function of SPEC section 6', () => {
+test('require("phase-router") exposes every function of docs/algorithm.md#public-api', () => {
   const names = runInChild(`console.log(JSON.stringify(Object.keys(require('phase-router')).sort()))`)
   expect(names).toEqual([...EXPORTS].sort())
 })
@@ -21,11 +39,15 @@ test('require("phase-router") exposes every function of SPEC section 6', () => {
 test('import from "phase-router" gives the same functions and results', () => {
   const out = execFileSync(
     process.execPath,
-    ['--input-type=module', '-e', `
+    [
+      '--input-type=module',
+      '-e',
+      `
 import { route, hashRoute } from 'phase-router'
 import cjs from 'phase-router'
 const same = route === cjs.route && hashRoute(8, 2, 1).join() === cjs.hashRoute(8, 2, 1).join()
-console.log(JSON.stringify({ same, length: route({ n: 16, k: 2 }).length }))`],
+console.log(JSON.stringify({ same, length: route({ n: 16, k: 2 }).length }))`,
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   )
   expect(JSON.parse(out)).toEqual({ same: true, length: 32 })
@@ -34,7 +56,11 @@ console.log(JSON.stringify({ same, length: route({ n: 16, k: 2 }).length }))`],
 test('index.mjs names every export of the CommonJS entry', () => {
   const out = execFileSync(
     process.execPath,
-    ['--input-type=module', '-e', `import * as esm from 'phase-router'\nconsole.log(JSON.stringify(Object.keys(esm).filter((k) => k !== 'default').sort()))`],
+    [
+      '--input-type=module',
+      '-e',
+      `import * as esm from 'phase-router'\nconsole.log(JSON.stringify(Object.keys(esm).filter((k) => k !== 'default').sort()))`,
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   )
   expect(JSON.parse(out)).toEqual([...EXPORTS].sort())

@@ -20,18 +20,18 @@ let packed
 // PATH without the folders that hold cargo or rustc, so any step that
 // tried to compile the addon would fail instead of quietly succeeding.
 function pathWithoutRust() {
-  const hasRust = (dir) =>
-    ['cargo', 'rustc', 'cargo.exe', 'rustc.exe'].some((exe) => fs.existsSync(path.join(dir, exe)))
-  return (process.env.PATH || '').split(path.delimiter).filter((dir) => dir && !hasRust(dir)).join(path.delimiter)
+  const hasRust = (dir) => ['cargo', 'rustc', 'cargo.exe', 'rustc.exe'].some((exe) => fs.existsSync(path.join(dir, exe)))
+  return (process.env.PATH || '')
+    .split(path.delimiter)
+    .filter((dir) => dir && !hasRust(dir))
+    .join(path.delimiter)
 }
 
 // Child processes get a clean environment: no npm_* variables inherited from
 // the `npm test` that runs jest (they carry this repo's prefix and config),
 // and no PHASE_ROUTER_NATIVE_PATH, which would bypass the installed binary.
 function env() {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'PHASE_ROUTER_NATIVE_PATH'),
-  )
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'PHASE_ROUTER_NATIVE_PATH'))
   return { ...clean, PATH: pathWithoutRust() }
 }
 

@@ -1,6 +1,6 @@
 // The published MoE benchmark, reproduced: for the phase router and the hash
 // baseline, every multi-seed mean must lie within TOLERANCE_PP percentage
-// points of the published single-seed figure (SPEC section 5). Three seeds
+// points of the published single-seed figure (docs/algorithm.md#the-published-benchmark). Three seeds
 // instead of the CLI's five keep the test short; the protocol is the same.
 const { EXPERIMENTS, TOLERANCE_PP } = require('phase-router-cli/lib/published.js')
 const { runExperiment } = require('phase-router-cli/lib/moe.js')

@@ -1,9 +1,9 @@
 // The addon under worker_threads: each Worker loads it, routes at the same
 // time as the others, and gets exactly the main thread's answers; Workers can
 // be terminated mid-call and the addon can be loaded and dropped repeatedly.
-const { Worker } = require('worker_threads')
-const { execFileSync } = require('child_process')
-const path = require('path')
+const { Worker } = require('node:worker_threads')
+const { execFileSync } = require('node:child_process')
+const path = require('node:path')
 const pr = require('..')
 
 const cases = [
@@ -33,7 +33,7 @@ function runWorker(file, workerData) {
   })
 }
 
-test('eight Workers routing at once get the main thread\'s results, sync and async', async () => {
+test("eight Workers routing at once get the main thread's results, sync and async", async () => {
   const want = expected()
   const file = path.join(__dirname, 'helpers', 'worker-route.js')
   const got = await Promise.all(Array.from({ length: 8 }, () => runWorker(file, { cases })))

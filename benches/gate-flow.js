@@ -18,7 +18,10 @@ class Graph {
   }
 
   add(from, to, cap, cost = 0) {
-    for (const [a, b, c, w] of [[from, to, cap, cost], [to, from, 0, -cost]]) {
+    for (const [a, b, c, w] of [
+      [from, to, cap, cost],
+      [to, from, 0, -cost],
+    ]) {
       this.to.push(b)
       this.cap.push(c)
       this.cost.push(w)

@@ -54,10 +54,17 @@ function evaluate({ tokens, experts, k, factor, skew, seed }) {
 if (require.main === module) {
   const tokens = Number(process.argv[2] ?? 1024)
   const configs = []
-  for (const [experts, k] of [[16, 2], [64, 2], [64, 8]]) {
+  for (const [experts, k] of [
+    [16, 2],
+    [64, 2],
+    [64, 8],
+  ]) {
     for (const factor of [1.0, 1.25]) configs.push({ tokens, experts, k, factor, skew: 0.75 })
   }
-  const lines = ['| E | k | factor | policy | kept % of demand | kept % of max | score % of max |', '| --- | --- | --- | --- | --- | --- | --- |']
+  const lines = [
+    '| E | k | factor | policy | kept % of demand | kept % of max | score % of max |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ]
   for (const config of configs) {
     const seeds = [1, 2, 3]
     const sums = new Map()
@@ -73,7 +80,9 @@ if (require.main === module) {
     }
     for (const [policy, s] of sums) {
       const pct = (x) => (100 * x).toFixed(1)
-      lines.push(`| ${config.experts} | ${config.k} | ${config.factor} | ${policy} | ${pct(s.demand)} | ${pct(s.keptOfMax)} | ${pct(s.scoreOfMax)} |`)
+      lines.push(
+        `| ${config.experts} | ${config.k} | ${config.factor} | ${policy} | ${pct(s.demand)} | ${pct(s.keptOfMax)} | ${pct(s.scoreOfMax)} |`,
+      )
     }
   }
   console.log(`${tokens} tokens, skewed popularity, 3 seeds, optima over each token's 2k best experts\n`)

@@ -9,7 +9,7 @@ const SERIES = [
   ['jumpOverMin', 'jump hash', '#9467bd'],
 ]
 
-function escape(s) {
+function escapeXml(s) {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
@@ -27,7 +27,7 @@ function movementChart(rows) {
   SERIES.forEach(([, label, color], i) => {
     const [lx, ly] = [left + (i % 3) * 220, 34 + Math.floor(i / 3) * 16]
     parts.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${color}"/>`)
-    parts.push(`<text x="${lx + 14}" y="${ly + 9}" font-size="11">${escape(label)}</text>`)
+    parts.push(`<text x="${lx + 14}" y="${ly + 9}" font-size="11">${escapeXml(label)}</text>`)
   })
   for (const v of [1, 1.1, 2, 3, 4]) {
     parts.push(`<line x1="${x(v)}" y1="${top - 4}" x2="${x(v)}" y2="${height - 30}" stroke="${v === 1.1 ? '#f90' : '#ccc'}"/>`)
@@ -35,7 +35,7 @@ function movementChart(rows) {
   }
   rows.forEach((row, r) => {
     const y0 = top + r * rowH
-    parts.push(`<text x="${left - 8}" y="${y0 + rowH / 2}" text-anchor="end">${escape(row.scenario)}</text>`)
+    parts.push(`<text x="${left - 8}" y="${y0 + rowH / 2}" text-anchor="end">${escapeXml(row.scenario)}</text>`)
     SERIES.forEach(([key, , color], i) => {
       const v = row[key]
       if (v === undefined) return

@@ -18,10 +18,18 @@ const median = caps[N >> 1]
 
 function summary(ratios) {
   const mean = ratios.reduce((a, b) => a + b) / ratios.length
-  return { mean: +mean.toFixed(3), worst: +Math.max(...ratios).toFixed(3), over1_1: ratios.filter((r) => r > 1.1).length, of: ratios.length }
+  return {
+    mean: +mean.toFixed(3),
+    worst: +Math.max(...ratios).toFixed(3),
+    over1_1: ratios.filter((r) => r > 1.1).length,
+    of: ratios.length,
+  }
 }
 
-for (const [label, pin] of [['default table', {}], ['pinned 1024 x 512', { slots: 1024, bound: 512 }]]) {
+for (const [label, pin] of [
+  ['default table', {}],
+  ['pinned 1024 x 512', { slots: 1024, bound: 512 }],
+]) {
   const base = new KeyedRouter({ targets: ids, capacities: caps, seed: 1, ...pin })
   const add = []
   const remove = []
@@ -30,7 +38,17 @@ for (const [label, pin] of [['default table', {}], ['pinned 1024 x 512', { slots
     const least = (median / (total + median)) * KEYS
     add.push(movedKeys(base, base.withTargets([...ids, `extra-${t}`], [...caps, median]), keys) / least)
     const j = (t * 37) % N
-    remove.push(movedKeys(base, base.withTargets(ids.filter((_, i) => i !== j), caps.filter((_, i) => i !== j)), keys) / ((caps[j] / total) * KEYS))
+    remove.push(
+      movedKeys(
+        base,
+        base.withTargets(
+          ids.filter((_, i) => i !== j),
+          caps.filter((_, i) => i !== j),
+        ),
+        keys,
+      ) /
+        ((caps[j] / total) * KEYS),
+    )
     const doubled = caps.map((c, i) => (i === j ? 2 * c : c))
     // Least movement for doubling c_j: the change in j's share.
     const least2 = ((2 * caps[j]) / (total + caps[j]) - caps[j] / total) * KEYS

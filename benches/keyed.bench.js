@@ -91,11 +91,6 @@ function ring(targets, caps) {
   return (i) => r.get(keys[i])
 }
 
-function keyedFn(router) {
-  const routes = router.lookup(keys)
-  return (i) => router.targets[routes[i]]
-}
-
 function movedBetween(fa, fb) {
   let moved = 0
   for (let i = 0; i < KEYS; i++) if (fa(i) !== fb(i)) moved++
@@ -206,12 +201,18 @@ const scenarios = []
     for (let i = 0; i < KEYS; i++) hr.get(keys[i])
   }, 1)
   const calls = Math.min(KEYS, 300_000)
-  speed.pickNs = (best(() => {
-    for (let i = 0; i < calls; i++) r100.pick(keys[i])
-  }) * 1e6) / calls
-  speed.lookupOneNs = (best(() => {
-    for (let i = 0; i < calls; i++) r100.lookupOne(keys[i])
-  }) * 1e6) / calls
+  speed.pickNs =
+    (best(() => {
+      for (let i = 0; i < calls; i++) r100.pick(keys[i])
+    }) *
+      1e6) /
+    calls
+  speed.lookupOneNs =
+    (best(() => {
+      for (let i = 0; i < calls; i++) r100.lookupOne(keys[i])
+    }) *
+      1e6) /
+    calls
   speed.lookupPerSecond100 = KEYS / (speed.lookup100Ms / 1000)
   speed.hashringPerSecond = KEYS / (speed.hashringGetMs / 1000)
   speed.speedupOverHashring = speed.lookupPerSecond100 / speed.hashringPerSecond
@@ -256,7 +257,10 @@ const scenarios = []
   for (let i = 0; i < KEYS; i++) if (assigned[i] !== plain[i]) spilled++
   // Remove the median target: how many requests change target.
   const mid = Math.floor(N / 2)
-  const r2 = r.withTargets(ids(N).filter((_, j) => j !== mid), caps.filter((_, j) => j !== mid))
+  const r2 = r.withTargets(
+    ids(N).filter((_, j) => j !== mid),
+    caps.filter((_, j) => j !== mid),
+  )
   const assigned2 = r2.assign(requests, 1, { loadFactor: 1.25 })
   const plain2 = r2.lookup(requests)
   let movedAssign = 0

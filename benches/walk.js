@@ -1,4 +1,4 @@
-// The straightforward walk of SPEC section 2 in plain JavaScript, as a
+// The straightforward walk of docs/algorithm.md#the-reference-algorithm in plain JavaScript, as a
 // yardstick for the native kernel. It finds the same candidates in the same
 // visit order; its reservoir draws from mulberry32 instead of ChaCha8, so once
 // a row has more than k candidates it picks different (equally valid) ones.

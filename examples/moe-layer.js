@@ -25,7 +25,7 @@ function random(seed) {
   }
 }
 
-const matrix = (rand, rows, cols) => Float32Array.from({ length: rows * cols }, () => (rand() - 0.5) * 2 / Math.sqrt(rows))
+const matrix = (rand, rows, cols) => Float32Array.from({ length: rows * cols }, () => ((rand() - 0.5) * 2) / Math.sqrt(rows))
 
 /** `a` (rows x inner) times `b` (inner x cols), row-major, into a Float32Array. */
 function matmul(a, b, rows, inner, cols) {

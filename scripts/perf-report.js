@@ -323,7 +323,7 @@ async function main() {
     '`crates/phase-router-kernel/benches/` (`scaling.rs` for the sweeps, the',
     '`degrees_1m` group of `router.rs` for the million-row case) and one run of',
     "`benches/js.bench.js`. Inputs are the published benchmark's strong profile",
-    '(SPEC section 5): every source row has `round(density * n)` ones, target rows',
+    '([the published benchmark](algorithm.md#the-published-benchmark)): every source row has `round(density * n)` ones, target rows',
     'in proportion to capacity, permutations drawn from seed 42. Ratios compare',
     'figures of the same run. The machine is shared with other builds and',
     'benches, so single figures move by 10 to 30% between runs; ratios of 2x or',

@@ -1,4 +1,4 @@
-//! The helper exports of SPEC section 6 that touch n*k or n*n data, or need the kernel's RNG.
+//! The helper exports of docs/algorithm.md#public-api that touch n*k or n*n data, or need the kernel's RNG.
 
 use crate::args::{count, finite, input_error, seed};
 use crate::limits::{at_most, output_fits, reserve, MAX_MATRIX_N, MAX_ROWS};

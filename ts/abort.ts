@@ -18,8 +18,11 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   // Another realm's AbortSignal (vm context): same tag and shape.
   const v = value as { [Symbol.toStringTag]?: string; addEventListener?: unknown; aborted?: unknown } | null
   return (
-    typeof v === 'object' && v !== null && v[Symbol.toStringTag] === 'AbortSignal' &&
-    typeof v.addEventListener === 'function' && typeof v.aborted === 'boolean'
+    typeof v === 'object' &&
+    v !== null &&
+    v[Symbol.toStringTag] === 'AbortSignal' &&
+    typeof v.addEventListener === 'function' &&
+    typeof v.aborted === 'boolean'
   )
 }
 

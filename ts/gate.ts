@@ -4,7 +4,9 @@
 // which checks values (RangeError).
 
 import type * as Api from '../index'
+
 import native = require('../binding.js')
+
 import { cancellable, signalOf } from './abort'
 import { expectNumber, expectObject, expectTypedArray, toFloat64, toSeed } from './checks'
 

@@ -3,8 +3,10 @@
 // checks argument types and forwards to the native addon.
 
 import type * as Api from '../index'
+
 import native = require('../binding.js')
-import { cancellable, signalOf, type AbortRelay } from './abort'
+
+import { type AbortRelay, cancellable, signalOf } from './abort'
 import { expectNumber, expectObject, expectTypedArray, modeOf, outOf, toFloat64, toSeed } from './checks'
 
 export * from './gate'
@@ -68,9 +70,7 @@ export const phaseRouterAsync: typeof Api.phaseRouterAsync = async (sBits, tBits
   const [rows, slots] = [expectNumber(n, 'n'), expectNumber(k, 'k')]
   const [pS, pT] = [uint32(permS, 'permS'), uint32(permT, 'permT')]
   const [seed64, mode] = [toSeed(seed), modeOf(options)]
-  return cancellable(signalOf(options), (relay) =>
-    native.phaseRouterAsync(s, t, rows, slots, pS, pT, seed64, mode, asSignal(relay)),
-  )
+  return cancellable(signalOf(options), (relay) => native.phaseRouterAsync(s, t, rows, slots, pS, pT, seed64, mode, asSignal(relay)))
 }
 
 export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBits, tBits, n, k, seed, options) => {
@@ -78,9 +78,7 @@ export const phaseRouterAutoAsync: typeof Api.phaseRouterAutoAsync = async (sBit
   const t = bits(tBits, 'tBits')
   const [rows, slots] = [expectNumber(n, 'n'), expectNumber(k, 'k')]
   const [seed64, mode] = [toSeed(seed), modeOf(options)]
-  return cancellable(signalOf(options), (relay) =>
-    native.phaseRouterAutoAsync(s, t, rows, slots, seed64, mode, asSignal(relay)),
-  )
+  return cancellable(signalOf(options), (relay) => native.phaseRouterAutoAsync(s, t, rows, slots, seed64, mode, asSignal(relay)))
 }
 
 export const phaseRouterDegreesAsync: typeof Api.phaseRouterDegreesAsync = async (sDegrees, tDegrees, k, permS, permT, seed, options) => {
@@ -88,9 +86,7 @@ export const phaseRouterDegreesAsync: typeof Api.phaseRouterDegreesAsync = async
   const slots = expectNumber(k, 'k')
   const [pS, pT] = [uint32(permS, 'permS'), uint32(permT, 'permT')]
   const [seed64, mode] = [toSeed(seed), modeOf(options)]
-  return cancellable(signalOf(options), (relay) =>
-    native.phaseRouterDegreesAsync(s, t, slots, pS, pT, seed64, mode, asSignal(relay)),
-  )
+  return cancellable(signalOf(options), (relay) => native.phaseRouterDegreesAsync(s, t, slots, pS, pT, seed64, mode, asSignal(relay)))
 }
 
 export const buildBits: typeof Api.buildBits = (onesPerRow, n) => {
@@ -126,8 +122,7 @@ export const routeAsync: typeof Api.routeAsync = async (options) => {
   return cancellable(signalOf(options), (relay) => native.routeBatchAsync(...args, asSignal(relay)))
 }
 
-export const hashRoute: typeof Api.hashRoute = (n, k, seed) =>
-  native.hashRoute(expectNumber(n, 'n'), expectNumber(k, 'k'), toSeed(seed))
+export const hashRoute: typeof Api.hashRoute = (n, k, seed) => native.hashRoute(expectNumber(n, 'n'), expectNumber(k, 'k'), toSeed(seed))
 
 export const makeHardCaps: typeof Api.makeHardCaps = (capacities, tokens, k, headroom) =>
   native.makeHardCaps(

@@ -4,8 +4,10 @@
 // each key's UTF-16 length, one call instead of one per key.
 
 import type * as Api from '../index'
+
 import native = require('../binding.js')
-import { cancellable, signalOf, type AbortRelay } from './abort'
+
+import { type AbortRelay, cancellable, signalOf } from './abort'
 import { expectNumber, expectObject, toFloat64, toSeed } from './checks'
 
 type Native = ReturnType<typeof native.keyedRouter>
@@ -189,7 +191,5 @@ export const movedKeys: typeof Api.movedKeys = (a, b, keys, k) => {
   const [na, nb] = [KeyedRouterImpl.nativeOf(a), KeyedRouterImpl.nativeOf(b)]
   if (a.seed !== b.seed) throw new RangeError(`b: its seed ${b.seed} differs from a's seed ${a.seed}`)
   const given = keysOf(keys)
-  return 'hashes' in given
-    ? na.movedHashes(nb, given.hashes, kOf(k))
-    : na.movedStrings(nb, given.joined, given.lengths, kOf(k))
+  return 'hashes' in given ? na.movedHashes(nb, given.hashes, kOf(k)) : na.movedStrings(nb, given.joined, given.lengths, kOf(k))
 }

@@ -3,6 +3,18 @@
 // published typings as a user's TypeScript project sees them. It calls every
 // exported function (the test checks that none is missing) and states the
 // expected types, so a wrong declaration fails to compile.
+
+import type {
+  AsyncOptions,
+  Enforced,
+  LoadStats,
+  Mode,
+  ProfileName,
+  RouteAsyncOptions,
+  RouteOptions,
+  RouterOptions,
+  Seed,
+} from 'phase-router'
 import {
   buildBits,
   capacityProfile,
@@ -22,17 +34,6 @@ import {
   route,
   routeAsync,
   survivalRate,
-} from 'phase-router'
-import type {
-  AsyncOptions,
-  Enforced,
-  LoadStats,
-  Mode,
-  ProfileName,
-  RouteAsyncOptions,
-  RouteOptions,
-  RouterOptions,
-  Seed,
 } from 'phase-router'
 
 const n = 128
@@ -56,7 +57,15 @@ const capacities: Float64Array = capacityProfile(profile, n, seed)
 const options: RouteOptions = { targetCapacities: capacities, k, seed, density: 0.3 }
 const routed: Int32Array = route(options)
 const cancel: AsyncOptions = { mode: 'fast', signal: new AbortController().signal }
-const degreesLater: Promise<Int32Array> = phaseRouterDegreesAsync(new Uint32Array(n).fill(38), new Uint32Array(n).fill(38), k, identity, identity, seed, cancel)
+const degreesLater: Promise<Int32Array> = phaseRouterDegreesAsync(
+  new Uint32Array(n).fill(38),
+  new Uint32Array(n).fill(38),
+  k,
+  identity,
+  identity,
+  seed,
+  cancel,
+)
 const asyncOptions: RouteAsyncOptions = { ...options, strategy: 'stride', signal: new AbortController().signal }
 const routedLater: Promise<Int32Array> = routeAsync(asyncOptions)
 const hashed: Int32Array = hashRoute(n, k, seed)
@@ -81,9 +90,9 @@ void keyedHash
 void Promise.all([later, autoLater, degreesLater, routedLater]).then(([a, b, c, d]) => a.length + b.length + c.length + d.length)
 export const summary = [exact, auto, filled, fromDegrees, fromArray, kept, stats.maxOverMean, stats.cv, share]
 
+import type { DispatchOptions, GateOptions, GateResult, Replicas } from 'phase-router'
 // Mixture-of-Experts gating (index.d.ts section at the end).
 import { dispatchReplicas, gate, gateAsync, updateBias } from 'phase-router'
-import type { DispatchOptions, GateOptions, GateResult, Replicas } from 'phase-router'
 
 const gateOptions: GateOptions = {
   experts: 4,

@@ -58,10 +58,16 @@ async function main() {
       tightPeak = Math.max(tightPeak, process.memoryUsage().rss)
     }
   }
-  console.log(JSON.stringify({
-    startMiB: start / MiB, afterSmallMiB: afterSmall / MiB, endMiB: end / MiB, tightPeakMiB: tightPeak / MiB,
-    smallSeconds: (t1 - t0) / 1000, bigSeconds: (t2 - t1) / 1000,
-  }))
+  console.log(
+    JSON.stringify({
+      startMiB: start / MiB,
+      afterSmallMiB: afterSmall / MiB,
+      endMiB: end / MiB,
+      tightPeakMiB: tightPeak / MiB,
+      smallSeconds: (t1 - t0) / 1000,
+      bigSeconds: (t2 - t1) / 1000,
+    }),
+  )
 }
 
 main().catch((e) => {

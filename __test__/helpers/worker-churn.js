@@ -1,9 +1,9 @@
 // Run as a child process: the addon is loaded ONLY inside Workers (never on
 // the main thread), 50 in a row, each routing through Rayon before it exits,
 // so Node may unload the image after each one while Rayon's threads live on.
-const { Worker } = require('worker_threads')
-const fs = require('fs')
-const path = require('path')
+const { Worker } = require('node:worker_threads')
+const fs = require('node:fs')
+const path = require('node:path')
 
 const root = path.join(__dirname, '..', '..')
 const code = `

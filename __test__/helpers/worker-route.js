@@ -1,6 +1,6 @@
 // A Worker that loads the addon itself and routes the cases it is given,
 // sync and async at once, posting the results back.
-const { parentPort, workerData } = require('worker_threads')
+const { parentPort, workerData } = require('node:worker_threads')
 const pr = require('../..')
 
 async function main() {

@@ -33,7 +33,10 @@ function chooseToken(row, options) {
     groups.sort(bestFirst)
     eligible = groups.slice(0, options.groups.topk).flatMap(({ index }) => [...Array(size).keys()].map((i) => index * size + i))
   }
-  const order = eligible.map((e) => ({ value: selection[e], index: e })).sort(bestFirst).map(({ index }) => index)
+  const order = eligible
+    .map((e) => ({ value: selection[e], index: e }))
+    .sort(bestFirst)
+    .map(({ index }) => index)
   return { score, selection, order }
 }
 
@@ -52,7 +55,11 @@ function referenceGate(scores, options) {
     if ((options.priority ?? 'score') === 'position') {
       const load = Array(E).fill(0)
       for (let t = 0; t < T; t++) {
-        slots[t] = slots[t].map((e) => (load[e] < caps[e] ? (load[e]++, e) : -1))
+        slots[t] = slots[t].map((e) => {
+          if (load[e] >= caps[e]) return -1
+          load[e]++
+          return e
+        })
       }
     } else {
       for (let e = 0; e < E; e++) {
@@ -75,8 +82,12 @@ function referenceGate(scores, options) {
       tokens.forEach((tok, t) => tok.order.slice(0, within).forEach((e) => take(t, e)))
     } else {
       const pairs = []
-      tokens.forEach((tok, t) => tok.order.slice(0, within).forEach((e) => pairs.push({ t, e, sel: tok.selection[e], score: tok.score[e] })))
-      pairs.sort((a, b) => (a.sel !== b.sel ? b.sel - a.sel : a.score !== b.score ? b.score - a.score : a.t !== b.t ? a.t - b.t : a.e - b.e))
+      tokens.forEach((tok, t) =>
+        tok.order.slice(0, within).forEach((e) => pairs.push({ t, e, sel: tok.selection[e], score: tok.score[e] })),
+      )
+      pairs.sort((a, b) =>
+        a.sel !== b.sel ? b.sel - a.sel : a.score !== b.score ? b.score - a.score : a.t !== b.t ? a.t - b.t : a.e - b.e,
+      )
       for (const { t, e } of pairs) take(t, e)
     }
   }

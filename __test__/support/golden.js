@@ -55,8 +55,10 @@ async function matchingVectors(api) {
   for (const v of loadVectors()) {
     const sync = routeSync(api, v)
     const async_ = await routeAsync(api, v)
-    if (Buffer.compare(Buffer.from(sync.buffer), Buffer.from(v.routes.buffer)) === 0 &&
-        Buffer.compare(Buffer.from(async_.buffer), Buffer.from(v.routes.buffer)) === 0) {
+    if (
+      Buffer.compare(Buffer.from(sync.buffer), Buffer.from(v.routes.buffer)) === 0 &&
+      Buffer.compare(Buffer.from(async_.buffer), Buffer.from(v.routes.buffer)) === 0
+    ) {
       matching.push(v.name)
     }
   }

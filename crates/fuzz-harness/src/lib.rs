@@ -11,10 +11,10 @@
 //! strategies), `capacity::*`, `build_bits`, `check_shape`, `hash::hash_route`,
 //! `Layout::new` + `route_layout`.
 //!
-//! The contract checked is SPEC section 3: every entry point returns `Ok` or
+//! The contract checked is docs/algorithm.md#input-rules: every entry point returns `Ok` or
 //! `Err(InputError)` and never panics; an `Ok` result has the documented shape;
 //! and the shipped kernel agrees with the baseline walk (so a faster kernel
-//! landing in `choose/` is differentially fuzzed against SPEC section 2).
+//! landing in `choose/` is differentially fuzzed against docs/algorithm.md#the-reference-algorithm).
 //! Sizes are bounded by construction (`n <= 300`, `k <= 40`) so that one input
 //! costs at most a few milliseconds and never allocates much.
 

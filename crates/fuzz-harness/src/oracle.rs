@@ -3,7 +3,7 @@
 use phase_router_kernel::capacity::Enforced;
 use phase_router_kernel::{walk, Layout};
 
-/// SPEC section 2's output shape: `rows` rows of `k` slots; each row holds
+/// docs/algorithm.md#the-reference-algorithm's output shape: `rows` rows of `k` slots; each row holds
 /// distinct targets in `0..n` at the front and -1 after them.
 pub fn check_routes_shape(routes: &[i32], rows: usize, n: usize, k: usize) {
     assert_eq!(routes.len(), rows * k, "output length");
@@ -18,7 +18,7 @@ pub fn check_routes_shape(routes: &[i32], rows: usize, n: usize, k: usize) {
     }
 }
 
-/// The baseline walk of SPEC section 2 on already-valid inputs.
+/// The baseline walk of docs/algorithm.md#the-reference-algorithm on already-valid inputs.
 pub fn walk(s_degree: &[u32], t_degree: &[u32], perm_s: &[u32], perm_t: &[u32], k: usize, seed: u64) -> Vec<i32> {
     let layout = Layout::new(s_degree.to_vec(), t_degree.to_vec(), perm_s, perm_t).expect("oracle given a bad layout");
     let mut out = vec![-1; s_degree.len() * k];

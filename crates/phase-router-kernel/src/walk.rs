@@ -1,4 +1,4 @@
-//! The straightforward walk of SPEC section 2: the baseline every faster kernel is measured against.
+//! The straightforward walk of docs/algorithm.md#the-reference-algorithm: the baseline every faster kernel is measured against.
 //!
 //! Row `j` visits each position of its S-arc in order, looks up the target
 //! sitting there and tests whether the row's T-point lies on that target's

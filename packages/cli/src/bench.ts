@@ -24,7 +24,7 @@ const FANOUTS = [1, 4, 16]
 const DENSITY = 0.3
 const SEED = 42
 
-/** Row degrees of SPEC section 5: round(w / mean(w) * density * n), kept in [1, n]. */
+/** Row degrees of docs/algorithm.md#the-published-benchmark: round(w / mean(w) * density * n), kept in [1, n]. */
 export function degrees(weights: ArrayLike<number>, n: number, density: number): Uint32Array {
   let sum = 0
   for (let i = 0; i < weights.length; i++) sum += weights[i]

@@ -1,4 +1,4 @@
-// The published MoE capacity benchmark (SPEC section 5): its four experiments
+// The published MoE capacity benchmark (docs/algorithm.md#the-published-benchmark): its four experiments
 // and the survival figures the reference reported, one seed each. This is the
 // only copy of those figures in the code; the moe command, its plots and the
 // reproduction test all read them from here.

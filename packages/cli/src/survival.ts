@@ -1,5 +1,5 @@
 // One run of the MoE capacity benchmark for one method and seed: route the
-// tokens, enforce the hard caps first-come-first-served (SPEC section 5), and
+// tokens, enforce the hard caps first-come-first-served (docs/algorithm.md#the-published-benchmark), and
 // report the share of the tokens' slots that survive.
 
 import { enforceCapacity, hashRoute, route } from 'phase-router'

@@ -1,4 +1,4 @@
-//! The inputs of every bench: the published MoE benchmark's strong profile (SPEC section 5).
+//! The inputs of every bench: the published MoE benchmark's strong profile (docs/algorithm.md#the-published-benchmark).
 
 use phase_router_kernel::capacity::{capacity_profile, degrees_from_weights, Profile};
 use phase_router_kernel::{auto_permutations, build_bits, Layout};

@@ -1,4 +1,4 @@
-//! Capacities and their consequences (SPEC section 5): row degrees from weights,
+//! Capacities and their consequences (docs/algorithm.md#the-published-benchmark): row degrees from weights,
 //! hard caps, first-come enforcement, loads, survival and the benchmark's profiles.
 
 use crate::problem::InputError;

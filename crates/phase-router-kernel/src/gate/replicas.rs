@@ -16,10 +16,10 @@
 //!   on the whole local batch, so they are not slice-exact.
 
 use crate::capacity::check_weights;
-use crate::InputError;
+use crate::choose::stream::{key, RowStream};
 use crate::parallel;
 use crate::strategy::{route_batch, route_batch_into, Batch, Strategy};
-use crate::choose::stream::{key, RowStream};
+use crate::InputError;
 
 /// The replicas of `E` experts in CSR form: expert `e`'s are
 /// `offsets[e]..offsets[e + 1]`, replica `r` with capacity `capacities[r]`.

@@ -1,4 +1,4 @@
-//! The one error type of the crate: an input that breaks a rule of SPEC section 3.
+//! The one error type of the crate: an input that breaks a rule of docs/algorithm.md#input-rules.
 
 use std::fmt;
 
