@@ -35,6 +35,9 @@ mod task;
 /// extra loader reference, taken once per process, keeps the image mapped.
 #[napi_derive::napi(module_exports)]
 pub fn pin_module(_exports: napi::bindgen_prelude::Object) -> napi::Result<()> {
+    // A WebAssembly module is never unloaded from under its threads, and
+    // napi-rs has no such call there.
+    #[cfg(not(target_family = "wasm"))]
     napi::bindgen_prelude::retain_current_module_for_unload_safety();
     Ok(())
 }
