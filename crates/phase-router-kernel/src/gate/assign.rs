@@ -6,7 +6,6 @@
 use super::choose::{best_first, Candidate};
 use super::Priority;
 use crate::parallel;
-use rayon::slice::ParallelSliceMut;
 
 /// Where the assignment is written: `k` slots per token.
 pub struct Slots<'a> {
@@ -63,7 +62,12 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
                     for (i, b) in bucket.iter_mut().enumerate() {
                         let cap = caps[chunk * per_chunk + i] as usize;
                         if b.len() > cap {
-                            b.sort_by(|&x, &y| best_first((scores[x as usize], x), (scores[y as usize], y)));
+                            // The order is total, so the kept set is unique.
+                            if cap > 0 {
+                                b.select_nth_unstable_by(cap - 1, |&x, &y| {
+                                    best_first((scores[x as usize], x), (scores[y as usize], y))
+                                });
+                            }
                             b.drain(..cap);
                         } else {
                             b.clear();
@@ -82,10 +86,31 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
 /// `overflow: 'reroute'`: tokens take experts among their candidates
 /// (`width` per token, best first) while those have room.
 pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
-    let tokens = candidates.len() / width;
+    match priority {
+        // Tokens in order, each taking its best candidates that have room.
+        Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len(), slots),
+        // The greedy over pairs in the order of `key`, by deferred acceptance.
+        Priority::Score => {
+            let orders = proposal_orders(candidates, width);
+            let accepted = stable(candidates, width, k, caps, &orders);
+            write_stable(candidates, width, k, &orders, &accepted, slots);
+        }
+    }
+}
+
+/// Takes the pairs in the given order while the token has a free slot and
+/// the expert room.
+fn greedy(
+    candidates: &[Candidate],
+    width: usize,
+    k: usize,
+    caps: &[u64],
+    pairs: impl Iterator<Item = usize>,
+    slots: &mut Slots,
+) {
     let mut load = vec![0u64; caps.len()];
-    let mut held = vec![0usize; tokens];
-    let mut take = |pair: usize, load: &mut [u64], held: &mut [usize]| {
+    let mut held = vec![0usize; candidates.len() / width];
+    for pair in pairs {
         let (t, c) = (pair / width, &candidates[pair]);
         let e = c.expert as usize;
         if held[t] < k && load[e] < caps[e] {
@@ -94,33 +119,107 @@ pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], p
             held[t] += 1;
             load[e] += 1;
         }
-    };
-    match priority {
-        // Tokens in order, each taking its best candidates that have room.
-        Priority::Position => (0..candidates.len()).for_each(|pair| take(pair, &mut load, &mut held)),
-        Priority::Score => {
-            // Greedy over (token, expert) pairs by selection score, ties to the
-            // higher score, then the earlier token, then the lower expert: a
-            // stable assignment, since for one expert this order is score order
-            // (a score plus the expert's bias can round two different scores to
-            // one selection score; the second key keeps them apart).
-            // Keys compare as plain integers: descending selection, descending
-            // score, then the pair's index, which orders a token's candidates
-            // with equal scores by expert (they are stored best first, ties to
-            // the lower expert).
-            let mut pairs: Vec<(u64, u64, u32)> = candidates
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (descending(c.selection), descending(c.score), i as u32))
-                .collect();
-            // A total order over distinct pairs: the sorted order is unique,
-            // whichever sort (and however many threads) produced it.
-            if pairs.len() >= parallel::POOL_WORK && rayon::current_num_threads() > 1 {
-                pairs.par_sort_unstable();
-            } else {
-                pairs.sort_unstable();
+    }
+}
+
+/// `reroute` + `score` as the plain greedy over all pairs sorted by `key`
+/// (the definition; the tests compare [`reroute`] with it).
+#[cfg(test)]
+pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], slots: &mut Slots) {
+    let mut pairs: Vec<usize> = (0..candidates.len()).collect();
+    pairs.sort_by_key(|&p| key(candidates, p));
+    greedy(candidates, width, k, caps, pairs.into_iter(), slots);
+}
+
+/// The key of the greedy's global order over pairs: selection score
+/// descending, then score descending (a score plus the expert's bias can round
+/// two different scores to one selection score; the second key keeps them
+/// apart), then the pair's index (the earlier token; for one token the
+/// candidate order, which puts equal scores in expert order). Smaller is better.
+#[inline]
+fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
+    let c = &candidates[pair];
+    (descending(c.selection), descending(c.score), pair as u32)
+}
+
+/// Each token's candidates (indices `0..width` per token) in the order of
+/// [`key`]. Candidates are stored best first by selection score; only equal
+/// selection scores with different scores need reordering, so a row is almost
+/// always in order already.
+fn proposal_orders(candidates: &[Candidate], width: usize) -> Vec<u32> {
+    let mut orders: Vec<u32> = (0..candidates.len()).map(|i| (i % width) as u32).collect();
+    for (t, order) in orders.chunks_mut(width).enumerate() {
+        let first = t * width;
+        let in_order = (first + 1..first + width).all(|p| key(candidates, p - 1) < key(candidates, p));
+        if !in_order {
+            order.sort_by_key(|&c| key(candidates, first + c as usize));
+        }
+    }
+    orders
+}
+
+/// The unique stable assignment for the greedy's global order (greedy over
+/// pairs by [`key`], taking a pair while its token has a free slot and its
+/// expert room): the same assignment, found by deferred acceptance (tokens
+/// propose in their order; each expert holds its best `cap` proposals so far,
+/// in a heap whose top is the worst, and an evicted token proposes on). For
+/// preferences that come from one global order of the pairs the stable
+/// assignment is unique, so the greedy and this agree, and the order in which
+/// tokens propose does not matter. Each pair is proposed at most once.
+/// Returns, per pair, whether it is kept.
+fn stable(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], orders: &[u32]) -> Vec<bool> {
+    use std::collections::BinaryHeap;
+    let tokens = candidates.len() / width;
+    let mut accepted = vec![false; candidates.len()];
+    let mut held = vec![0usize; tokens];
+    let mut next = vec![0usize; tokens];
+    let mut holders: Vec<BinaryHeap<(u64, u64, u32)>> = vec![BinaryHeap::new(); caps.len()];
+    let mut stack = Vec::new();
+    for t in 0..tokens {
+        stack.push(t);
+        while let Some(u) = stack.pop() {
+            while held[u] < k && next[u] < width {
+                let pair = u * width + orders[u * width + next[u]] as usize;
+                next[u] += 1;
+                let e = candidates[pair].expert as usize;
+                let cap = caps[e];
+                if cap == 0 {
+                    continue;
+                }
+                let heap = &mut holders[e];
+                let mine = key(candidates, pair);
+                if (heap.len() as u64) < cap {
+                    heap.push(mine);
+                } else if heap.peek().is_some_and(|worst| mine < *worst) {
+                    let worst = heap.pop().unwrap_or(mine);
+                    heap.push(mine);
+                    let out = worst.2 as usize;
+                    accepted[out] = false;
+                    held[out / width] -= 1;
+                    stack.push(out / width);
+                } else {
+                    continue;
+                }
+                accepted[pair] = true;
+                held[u] += 1;
             }
-            pairs.iter().for_each(|&(_, _, pair)| take(pair as usize, &mut load, &mut held));
+        }
+    }
+    accepted
+}
+
+/// Each token's kept pairs into its slots, best first (in [`key`] order, the
+/// order in which the greedy would have taken them).
+fn write_stable(candidates: &[Candidate], width: usize, k: usize, orders: &[u32], accepted: &[bool], slots: &mut Slots) {
+    for (t, order) in orders.chunks(width).enumerate() {
+        let mut slot = t * k;
+        for &c in order {
+            let pair = t * width + c as usize;
+            if accepted[pair] {
+                slots.experts[slot] = candidates[pair].expert as i32;
+                slots.scores[slot] = candidates[pair].score;
+                slot += 1;
+            }
         }
     }
 }

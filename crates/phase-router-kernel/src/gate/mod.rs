@@ -51,6 +51,7 @@
 mod assign;
 mod bias;
 mod choose;
+mod exp;
 mod replicas;
 
 pub use bias::update_bias;
