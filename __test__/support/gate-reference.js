@@ -20,8 +20,14 @@ function exp(x) {
   if (x > 709) return Infinity
   const n = x * LOG2E + SHIFT - SHIFT
   const r = x - n * LN2_HI - n * LN2_LO
-  let p = INVERSE_FACTORIALS[12]
-  for (let i = 11; i >= 0; i--) p = p * r + INVERSE_FACTORIALS[i]
+  const c = INVERSE_FACTORIALS
+  const r2 = r * r
+  const r4 = r2 * r2
+  const r8 = r4 * r4
+  const s0 = c[0] + c[1] * r + (c[2] + c[3] * r) * r2
+  const s1 = c[4] + c[5] * r + (c[6] + c[7] * r) * r2
+  const s2 = c[8] + c[9] * r + (c[10] + c[11] * r) * r2
+  const p = s0 + s1 * r4 + (s2 + c[12] * r4) * r8
   bits.setUint32(0, (n + 1023) * 2 ** 20) // big-endian: the high word, 2^n's exponent field
   bits.setUint32(4, 0)
   return p * bits.getFloat64(0)

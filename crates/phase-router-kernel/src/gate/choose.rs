@@ -40,7 +40,8 @@ pub struct Scratch {
 fn exponentials(row: &[f32], out: &mut Vec<f64>) -> f64 {
     let max = row.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)) as f64;
     out.clear();
-    out.extend(row.iter().map(|&x| exp(x as f64 - max)));
+    out.resize(row.len(), 0.0);
+    fill_exponentials(row, max, out);
     let mut sums = [0.0f64; 4];
     let mut quads = out.chunks_exact(4);
     for q in &mut quads {
@@ -52,6 +53,34 @@ fn exponentials(row: &[f32], out: &mut Vec<f64>) -> f64 {
         sums[i] += x;
     }
     (sums[0] + sums[1]) + (sums[2] + sums[3])
+}
+
+/// `out[e] = exp(row[e] - max)`, with AVX2 where the processor has it (the
+/// same operations on wider vectors, so the same bits; never fused
+/// multiply-adds, which would round differently).
+fn fill_exponentials(row: &[f32], max: f64, out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor supports AVX2, checked just above.
+        unsafe { fill_exponentials_avx2(row, max, out) };
+        return;
+    }
+    fill_exponentials_plain(row, max, out);
+}
+
+#[inline(always)]
+fn fill_exponentials_plain(row: &[f32], max: f64, out: &mut [f64]) {
+    for (o, &x) in out.iter_mut().zip(row) {
+        *o = exp(x as f64 - max);
+    }
+}
+
+/// # Safety
+/// The processor must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn fill_exponentials_avx2(row: &[f32], max: f64, out: &mut [f64]) {
+    fill_exponentials_plain(row, max, out);
 }
 
 /// The `out.len()` best of `values[first..first + len]` (by `best_first`), kept

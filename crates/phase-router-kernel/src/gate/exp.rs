@@ -6,8 +6,8 @@
 //! Method: `n = round(x / ln 2)` (by adding and subtracting `1.5 * 2^52`, which
 //! rounds to nearest, ties to even), `r = x - n ln 2` in two parts (Cody and
 //! Waite: `n * LN2_HI` is exact), `e^r` by its Taylor polynomial of degree 12
-//! (Horner), times `2^n` built from its bits. Accuracy: within 2e-16 relative
-//! of the true value (a few units in the last place; the test sweeps it
+//! (Estrin's scheme, in the order written below), times `2^n` built from its bits. Accuracy: within 5e-16 relative
+//! of the true value (about 2 units in the last place; the test sweeps it
 //! against libm) for `-708 <= x <= 709`; results below `e^-708`
 //! (about 3.3e-308, the edge of the normal range) are flushed to 0, and
 //! `x > 709` gives infinity.
@@ -47,20 +47,15 @@ pub fn exp(x: f64) -> f64 {
     let shifted = clamped * LOG2E + SHIFT;
     let n = shifted - SHIFT;
     let r = (clamped - n * LN2_HI) - n * LN2_LO;
+    // Estrin's scheme (shorter dependency chains than Horner's).
     let c = &INVERSE_FACTORIALS;
-    let mut p = c[12];
-    p = p * r + c[11];
-    p = p * r + c[10];
-    p = p * r + c[9];
-    p = p * r + c[8];
-    p = p * r + c[7];
-    p = p * r + c[6];
-    p = p * r + c[5];
-    p = p * r + c[4];
-    p = p * r + c[3];
-    p = p * r + c[2];
-    p = p * r + c[1];
-    p = p * r + c[0];
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let s0 = (c[0] + c[1] * r) + (c[2] + c[3] * r) * r2;
+    let s1 = (c[4] + c[5] * r) + (c[6] + c[7] * r) * r2;
+    let s2 = (c[8] + c[9] * r) + (c[10] + c[11] * r) * r2;
+    let p = (s0 + s1 * r4) + (s2 + c[12] * r4) * r8;
     // The low bits of `shifted` hold n (in [-1022, 1023]); n + 1023 is 2^n's exponent field.
     let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
     let value = p * scale;
@@ -89,7 +84,7 @@ mod tests {
         for x in [-1e-300, 0.0, 1e-300, -0.5, 0.5, -1.0, 1.0, -88.7, 88.7] {
             worst = worst.max(((exp(x) - x.exp()) / x.exp()).abs());
         }
-        assert!(worst < 4e-16, "worst relative error {worst:e}");
+        assert!(worst < 5e-16, "worst relative error {worst:e}");
         assert_eq!(exp(0.0), 1.0);
         assert_eq!(exp(-709.0), 0.0);
         assert_eq!(exp(-1e300), 0.0);
