@@ -88,13 +88,9 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
 pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
     match priority {
         // Tokens in order, each taking its best candidates that have room.
-        Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len(), slots),
-        // The greedy over pairs in the order of `key`, by deferred acceptance.
-        Priority::Score => {
-            let orders = proposal_orders(candidates, width);
-            let accepted = stable(candidates, width, k, caps, &orders);
-            write_stable(candidates, width, k, &orders, &accepted, slots);
-        }
+        Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len() as u32, slots),
+        // The greedy over pairs in the order of `key`.
+        Priority::Score => greedy(candidates, width, k, caps, by_key(candidates).into_iter(), slots),
     }
 }
 
@@ -105,12 +101,13 @@ fn greedy(
     width: usize,
     k: usize,
     caps: &[u64],
-    pairs: impl Iterator<Item = usize>,
+    pairs: impl Iterator<Item = u32>,
     slots: &mut Slots,
 ) {
     let mut load = vec![0u64; caps.len()];
     let mut held = vec![0usize; candidates.len() / width];
     for pair in pairs {
+        let pair = pair as usize;
         let (t, c) = (pair / width, &candidates[pair]);
         let e = c.expert as usize;
         if held[t] < k && load[e] < caps[e] {
@@ -128,100 +125,63 @@ fn greedy(
 pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], slots: &mut Slots) {
     let mut pairs: Vec<usize> = (0..candidates.len()).collect();
     pairs.sort_by_key(|&p| key(candidates, p));
-    greedy(candidates, width, k, caps, pairs.into_iter(), slots);
+    greedy(candidates, width, k, caps, pairs.into_iter().map(|p| p as u32), slots);
 }
 
-/// The key of the greedy's global order over pairs: selection score
+/// The key of the greedy's global order over pairs (`by_key` sorts by it): selection score
 /// descending, then score descending (a score plus the expert's bias can round
 /// two different scores to one selection score; the second key keeps them
 /// apart), then the pair's index (the earlier token; for one token the
 /// candidate order, which puts equal scores in expert order). Smaller is better.
-#[inline]
+#[cfg(test)]
 fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
     let c = &candidates[pair];
     (descending(c.selection), descending(c.score), pair as u32)
 }
 
-/// Each token's candidates (indices `0..width` per token) in the order of
-/// [`key`]. Candidates are stored best first by selection score; only equal
-/// selection scores with different scores need reordering, so a row is almost
-/// always in order already.
-fn proposal_orders(candidates: &[Candidate], width: usize) -> Vec<u32> {
-    let mut orders: Vec<u32> = (0..candidates.len()).map(|i| (i % width) as u32).collect();
-    for (t, order) in orders.chunks_mut(width).enumerate() {
-        let first = t * width;
-        let in_order = (first + 1..first + width).all(|p| key(candidates, p - 1) < key(candidates, p));
-        if !in_order {
-            order.sort_by_key(|&c| key(candidates, first + c as usize));
-        }
-    }
-    orders
-}
-
-/// The unique stable assignment for the greedy's global order (greedy over
-/// pairs by [`key`], taking a pair while its token has a free slot and its
-/// expert room): the same assignment, found by deferred acceptance (tokens
-/// propose in their order; each expert holds its best `cap` proposals so far,
-/// in a heap whose top is the worst, and an evicted token proposes on). For
-/// preferences that come from one global order of the pairs the stable
-/// assignment is unique, so the greedy and this agree, and the order in which
-/// tokens propose does not matter. Each pair is proposed at most once.
-/// Returns, per pair, whether it is kept.
-fn stable(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], orders: &[u32]) -> Vec<bool> {
-    use std::collections::BinaryHeap;
-    let tokens = candidates.len() / width;
-    let mut accepted = vec![false; candidates.len()];
-    let mut held = vec![0usize; tokens];
-    let mut next = vec![0usize; tokens];
-    let mut holders: Vec<BinaryHeap<(u64, u64, u32)>> = vec![BinaryHeap::new(); caps.len()];
-    let mut stack = Vec::new();
-    for t in 0..tokens {
-        stack.push(t);
-        while let Some(u) = stack.pop() {
-            while held[u] < k && next[u] < width {
-                let pair = u * width + orders[u * width + next[u]] as usize;
-                next[u] += 1;
-                let e = candidates[pair].expert as usize;
-                let cap = caps[e];
-                if cap == 0 {
-                    continue;
-                }
-                let heap = &mut holders[e];
-                let mine = key(candidates, pair);
-                if (heap.len() as u64) < cap {
-                    heap.push(mine);
-                } else if heap.peek().is_some_and(|worst| mine < *worst) {
-                    let worst = heap.pop().unwrap_or(mine);
-                    heap.push(mine);
-                    let out = worst.2 as usize;
-                    accepted[out] = false;
-                    held[out / width] -= 1;
-                    stack.push(out / width);
-                } else {
-                    continue;
-                }
-                accepted[pair] = true;
-                held[u] += 1;
+/// The pair indices sorted by `key`: a stable least-significant-digit radix
+/// sort of the pair indices (already in the last key's order), by the score
+/// key and then by the selection key (the score pass is skipped when every
+/// selection score is its score, i.e. without a bias), skipping digits that
+/// all keys share. Linear in the number of pairs, and the order is total, so
+/// the result is the one `key` defines.
+fn by_key(candidates: &[Candidate]) -> Vec<u32> {
+    let n = candidates.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut keys: Vec<u64> = Vec::with_capacity(n);
+    let mut spare_order = vec![0u32; n];
+    let mut spare_keys = vec![0u64; n];
+    let biased = candidates.iter().any(|c| c.selection.to_bits() != c.score.to_bits());
+    let passes: &[fn(&Candidate) -> f64] =
+        if biased { &[|c| c.score, |c| c.selection] } else { &[|c| c.selection] };
+    for value in passes {
+        keys.clear();
+        keys.extend(order.iter().map(|&p| descending(value(&candidates[p as usize]))));
+        let mut counts = [[0usize; 256]; 8];
+        for &key in &keys {
+            for (digit, count) in counts.iter_mut().enumerate() {
+                count[(key >> (8 * digit)) as usize & 255] += 1;
             }
         }
-    }
-    accepted
-}
-
-/// Each token's kept pairs into its slots, best first (in [`key`] order, the
-/// order in which the greedy would have taken them).
-fn write_stable(candidates: &[Candidate], width: usize, k: usize, orders: &[u32], accepted: &[bool], slots: &mut Slots) {
-    for (t, order) in orders.chunks(width).enumerate() {
-        let mut slot = t * k;
-        for &c in order {
-            let pair = t * width + c as usize;
-            if accepted[pair] {
-                slots.experts[slot] = candidates[pair].expert as i32;
-                slots.scores[slot] = candidates[pair].score;
-                slot += 1;
+        for (digit, count) in counts.iter_mut().enumerate() {
+            if count.contains(&n) {
+                continue;
             }
+            let mut at = 0;
+            for c in count.iter_mut() {
+                (*c, at) = (at, at + *c);
+            }
+            for (&key, &pair) in keys.iter().zip(&order) {
+                let bucket = (key >> (8 * digit)) as usize & 255;
+                spare_keys[count[bucket]] = key;
+                spare_order[count[bucket]] = pair;
+                count[bucket] += 1;
+            }
+            std::mem::swap(&mut keys, &mut spare_keys);
+            std::mem::swap(&mut order, &mut spare_order);
         }
     }
+    order
 }
 
 /// An integer whose ascending order is the descending order of finite `x`

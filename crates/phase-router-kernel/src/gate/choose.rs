@@ -32,6 +32,8 @@ pub struct Scratch {
     order: Vec<u32>,
     groups: Vec<(f64, u32)>,
     best: Vec<(f64, u32)>,
+    maxima: Vec<f64>,
+    segments: Vec<(usize, usize)>,
 }
 
 /// `exp(x - max)` of every logit, and their sum in the documented order: four
@@ -41,7 +43,7 @@ fn exponentials(row: &[f32], out: &mut Vec<f64>) -> f64 {
     let max = row.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)) as f64;
     out.clear();
     out.resize(row.len(), 0.0);
-    fill_exponentials(row, max, out);
+    fill_exponentials(row, max, false, out);
     let mut sums = [0.0f64; 4];
     let mut quads = out.chunks_exact(4);
     for q in &mut quads {
@@ -55,23 +57,30 @@ fn exponentials(row: &[f32], out: &mut Vec<f64>) -> f64 {
     (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
 
-/// `out[e] = exp(row[e] - max)`, with AVX2 where the processor has it (the
-/// same operations on wider vectors, so the same bits; never fused
-/// multiply-adds, which would round differently).
-fn fill_exponentials(row: &[f32], max: f64, out: &mut [f64]) {
+/// `out[e] = exp(row[e] - max)`, or with `sigmoid` `1 / (1 + exp(-row[e]))`,
+/// with AVX2 where the processor has it (the same operations on wider
+/// vectors, so the same bits; never fused multiply-adds, which would round
+/// differently).
+fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor supports AVX2, checked just above.
-        unsafe { fill_exponentials_avx2(row, max, out) };
+        unsafe { fill_exponentials_avx2(row, max, sigmoid, out) };
         return;
     }
-    fill_exponentials_plain(row, max, out);
+    fill_exponentials_plain(row, max, sigmoid, out);
 }
 
 #[inline(always)]
-fn fill_exponentials_plain(row: &[f32], max: f64, out: &mut [f64]) {
-    for (o, &x) in out.iter_mut().zip(row) {
-        *o = exp(x as f64 - max);
+fn fill_exponentials_plain(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
+    if sigmoid {
+        for (o, &x) in out.iter_mut().zip(row) {
+            *o = 1.0 / (1.0 + exp(-(x as f64)));
+        }
+    } else {
+        for (o, &x) in out.iter_mut().zip(row) {
+            *o = exp(x as f64 - max);
+        }
     }
 }
 
@@ -79,29 +88,51 @@ fn fill_exponentials_plain(row: &[f32], max: f64, out: &mut [f64]) {
 /// The processor must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn fill_exponentials_avx2(row: &[f32], max: f64, out: &mut [f64]) {
-    fill_exponentials_plain(row, max, out);
+unsafe fn fill_exponentials_avx2(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
+    fill_exponentials_plain(row, max, sigmoid, out);
 }
 
-/// The `out.len()` best of `values[first..first + len]` (by `best_first`), kept
-/// best first in `out[..filled]`; returns the new `filled`. Values come in
-/// ascending index, so an equal value never displaces an earlier index.
-#[inline]
-fn insert_best(values: &[f64], first: usize, out: &mut [(f64, u32)], mut filled: usize) -> usize {
-    let width = out.len();
-    for (e, &value) in values.iter().enumerate() {
-        if filled == width && value <= out[width - 1].0 {
-            continue;
+/// The `best.len()` best of the `values` in `segments` (`(first, len)`, in
+/// ascending order), best first, ties to the lower index. A cheap filter
+/// first: the maxima of blocks of up to 16 values, at least `best.len()` of
+/// them, are values of distinct experts, so the `best.len()`-th largest
+/// maximum is a lower bound for the cut; only values at or above it (a few
+/// per row) go through the insertion, in index order, so the result is that
+/// of inserting every value.
+fn top_segments(values: &[f64], segments: &[(usize, usize)], maxima: &mut Vec<f64>, best: &mut [(f64, u32)]) {
+    let width = best.len();
+    let total: usize = segments.iter().map(|s| s.1).sum();
+    let block = [16, 8, 4, 2].into_iter().find(|&b| segments.iter().map(|s| s.1 / b).sum::<usize>() >= 2 * width);
+    let threshold = match block {
+        None => f64::NEG_INFINITY,
+        Some(block) => {
+            maxima.clear();
+            for &(first, len) in segments {
+                let blocks = values[first..first + len].chunks_exact(block);
+                maxima.extend(blocks.map(|b| b.iter().copied().fold(f64::NEG_INFINITY, f64::max)));
+            }
+            // The width-th largest maximum, by partial selection.
+            let at = width - 1;
+            let (_, cut, _) = maxima.select_nth_unstable_by(at, |a, b| b.total_cmp(a));
+            *cut
         }
-        let mut i = if filled == width { width - 1 } else { filled };
-        while i > 0 && out[i - 1].0 < value {
-            out[i] = out[i - 1];
-            i -= 1;
+    };
+    debug_assert!(total >= width);
+    let mut filled = 0;
+    for &(first, len) in segments {
+        for (i, &value) in values[first..first + len].iter().enumerate() {
+            if value < threshold || (filled == width && value <= best[width - 1].0) {
+                continue;
+            }
+            let mut j = if filled == width { width - 1 } else { filled };
+            while j > 0 && best[j - 1].0 < value {
+                best[j] = best[j - 1];
+                j -= 1;
+            }
+            best[j] = (value, (first + i) as u32);
+            filled = (filled + 1).min(width);
         }
-        out[i] = (value, (first + e) as u32);
-        filled = (filled + 1).min(width);
     }
-    filled
 }
 
 /// Fills `out` with the token's `out.len()` best eligible experts, best first
@@ -122,15 +153,14 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
 /// chosen are divided) and returns false, leaving the work to [`general`],
 /// when such a tie could change the choice or its order.
 fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) -> bool {
-    let Scratch { score: ex, best, .. } = scratch;
+    let Scratch { score: ex, best, maxima, .. } = scratch;
     let sum = exponentials(row, ex);
     let width = out.len();
     // One more than the width, to check the cut.
     let keep = (width + 1).min(row.len());
     best.clear();
     best.resize(keep, (0.0, 0));
-    let filled = insert_best(ex, 0, best, 0);
-    debug_assert_eq!(filled, keep);
+    top_segments(ex, &[(0, row.len())], maxima, best);
     let mut previous: Option<(f64, f64)> = None;
     for (i, &(value, e)) in best.iter().enumerate() {
         let score = value / sum;
@@ -153,7 +183,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 /// Any scoring, bias and groups: every score, then the best by selection score.
 fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, best } = scratch;
+    let Scratch { score, selection, order, groups, best, maxima, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
@@ -161,7 +191,8 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
         }
         Scoring::Sigmoid => {
             score.clear();
-            score.extend(row.iter().map(|&x| 1.0 / (1.0 + exp(-(x as f64)))));
+            score.resize(row.len(), 0.0);
+            fill_exponentials(row, 0.0, true, score);
         }
     }
     let selection: &[f64] = match options.bias {
@@ -195,11 +226,9 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
     let width = out.len();
     best.clear();
     best.resize(width, (0.0, 0));
-    let mut filled = 0;
-    for &group in order.iter() {
-        let first = group as usize * size;
-        filled = insert_best(&selection[first..first + size], first, best, filled);
-    }
+    segments.clear();
+    segments.extend(order.iter().map(|&group| (group as usize * size, size)));
+    top_segments(selection, segments, maxima, best);
     for (c, &(value, e)) in out.iter_mut().zip(best.iter()) {
         *c = Candidate { expert: e, score: score[e as usize], selection: value };
     }
