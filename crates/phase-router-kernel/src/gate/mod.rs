@@ -4,9 +4,12 @@
 //! `scores` holds `tokens x experts` logits, row-major. For each token:
 //!
 //! 1. **Scores**: softmax over the row (numerically stable: `exp(x - max)`,
-//!    summed in expert order) or the sigmoid of each logit. Computed in `f64`
-//!    from the `f32` logits; every comparison below is between these `f64`
-//!    values, and only the weights are rounded to `f32`, at the end.
+//!    summed as four interleaved partial sums, expert `e` into sum `e % 4`,
+//!    added as `(s0 + s1) + (s2 + s3)`) or the sigmoid of each logit. Computed
+//!    in `f64` from the `f32` logits with the portable `exp` of the `exp`
+//!    module (the same bits on every platform); every comparison below is
+//!    between these `f64` values, and only the weights are rounded to `f32`,
+//!    at the end.
 //! 2. **Selection scores**: the score plus `bias[e]` (DeepSeek-V3's
 //!    auxiliary-loss-free balancing); the bias chooses, it never weighs.
 //! 3. **Groups** (optional, vLLM's `grouped_topk`): the experts split into
