@@ -18,7 +18,10 @@ class Graph {
   }
 
   add(from, to, cap, cost = 0) {
-    for (const [a, b, c, w] of [[from, to, cap, cost], [to, from, 0, -cost]]) {
+    for (const [a, b, c, w] of [
+      [from, to, cap, cost],
+      [to, from, 0, -cost],
+    ]) {
       this.to.push(b)
       this.cap.push(c)
       this.cost.push(w)
@@ -36,7 +39,9 @@ function build(candidates, k, caps, weight) {
     g.add(0, 2 + t, k)
     for (const { expert, score } of candidates[t]) g.add(2 + t, 2 + T + expert, 1, weight ? -score : 0)
   }
-  caps.forEach((c, e) => g.add(2 + T + e, 1, Math.min(c, T)))
+  caps.forEach((c, e) => {
+    g.add(2 + T + e, 1, Math.min(c, T))
+  })
   return g
 }
 
@@ -79,7 +84,7 @@ function maxKept(candidates, k, caps) {
   }
   while (bfs()) {
     it.set(g.head)
-    for (let f; (f = dfs(0, Infinity)) > 0; ) flow += f
+    for (let f = dfs(0, Infinity); f > 0; f = dfs(0, Infinity)) flow += f
   }
   return flow
 }
@@ -112,7 +117,9 @@ function maxScore(candidates, k, caps) {
       g.add(1 + t, 1 + T + expert, 1, -score)
     }
   }
-  caps.forEach((c, e) => g.add(1 + T + e, 0, Math.min(c, T * k)))
+  caps.forEach((c, e) => {
+    g.add(1 + T + e, 0, Math.min(c, T * k))
+  })
   const to = Int32Array.from(g.to)
   const cap = Int32Array.from(g.cap)
   const cost = Float64Array.from(g.cost)

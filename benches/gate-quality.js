@@ -40,7 +40,9 @@ function random(seed) {
 function batch(rand, tokens, experts) {
   const rank = [...Array(experts).keys()].map((e) => ({ e, r: rand() })).sort((a, b) => a.r - b.r)
   const offset = new Float64Array(experts)
-  rank.forEach(({ e }, r) => (offset[e] = -Math.log(r + 1)))
+  rank.forEach(({ e }, r) => {
+    offset[e] = -Math.log(r + 1)
+  })
   const gumbel = () => -Math.log(-Math.log(rand() * (1 - 2e-12) + 1e-12))
   return Float32Array.from({ length: tokens * experts }, (_, i) => offset[i % experts] + gumbel())
 }
@@ -77,7 +79,8 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
     for (const priority of ['score', 'position']) {
       const g = gate(scores, { ...base, capacity, overflow, priority, renormalize: false, rerouteWithin: within })
       let total = 0
-      for (let i = 0; i < g.experts.length; i++) if (g.experts[i] >= 0) total += candidates[Math.floor(i / k)].find((c) => c.expert === g.experts[i])?.score ?? 0
+      for (let i = 0; i < g.experts.length; i++)
+        if (g.experts[i] >= 0) total += candidates[Math.floor(i / k)].find((c) => c.expert === g.experts[i])?.score ?? 0
       rows.push({ policy: `${overflow}/${priority}`, kept: g.kept, score: total })
     }
   }

@@ -12,7 +12,10 @@ const { referenceGate } = require('../__test__/support/gate-reference')
 
 function random(seed) {
   let a = seed >>> 0
-  return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296)
+  return () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0
+    return a / 4294967296
+  }
 }
 
 function median(f, runs) {

@@ -9,10 +9,24 @@ const bestFirst = (a, b) => (a.value !== b.value ? b.value - a.value : a.index -
 // The kernel's portable exp (crates/phase-router-kernel/src/gate/exp.rs),
 // operation for operation: the same bits as the native gate.
 const LOG2E = Math.LOG2E
-const LN2_HI = 6.9314718036912381649e-1
-const LN2_LO = 1.90821492927058770002e-10
+const LN2_HI = 0.6931471803691238
+const LN2_LO = 1.9082149292705877e-10
 const SHIFT = 6755399441055744
-const INVERSE_FACTORIALS = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320, 1 / 362880, 1 / 3628800, 1 / 39916800, 1 / 479001600]
+const INVERSE_FACTORIALS = [
+  1,
+  1,
+  1 / 2,
+  1 / 6,
+  1 / 24,
+  1 / 120,
+  1 / 720,
+  1 / 5040,
+  1 / 40320,
+  1 / 362880,
+  1 / 3628800,
+  1 / 39916800,
+  1 / 479001600,
+]
 const bits = new DataView(new ArrayBuffer(8))
 
 function exp(x) {
@@ -62,7 +76,10 @@ function chooseToken(row, options) {
     groups.sort(bestFirst)
     eligible = groups.slice(0, options.groups.topk).flatMap(({ index }) => [...Array(size).keys()].map((i) => index * size + i))
   }
-  const order = eligible.map((e) => ({ value: selection[e], index: e })).sort(bestFirst).map(({ index }) => index)
+  const order = eligible
+    .map((e) => ({ value: selection[e], index: e }))
+    .sort(bestFirst)
+    .map(({ index }) => index)
   return { score, selection, order }
 }
 
@@ -81,7 +98,11 @@ function referenceGate(scores, options) {
     if ((options.priority ?? 'score') === 'position') {
       const load = Array(E).fill(0)
       for (let t = 0; t < T; t++) {
-        slots[t] = slots[t].map((e) => (load[e] < caps[e] ? (load[e]++, e) : -1))
+        slots[t] = slots[t].map((e) => {
+          if (load[e] >= caps[e]) return -1
+          load[e]++
+          return e
+        })
       }
     } else {
       for (let e = 0; e < E; e++) {
@@ -104,8 +125,12 @@ function referenceGate(scores, options) {
       tokens.forEach((tok, t) => tok.order.slice(0, within).forEach((e) => take(t, e)))
     } else {
       const pairs = []
-      tokens.forEach((tok, t) => tok.order.slice(0, within).forEach((e) => pairs.push({ t, e, sel: tok.selection[e], score: tok.score[e] })))
-      pairs.sort((a, b) => (a.sel !== b.sel ? b.sel - a.sel : a.score !== b.score ? b.score - a.score : a.t !== b.t ? a.t - b.t : a.e - b.e))
+      tokens.forEach((tok, t) =>
+        tok.order.slice(0, within).forEach((e) => pairs.push({ t, e, sel: tok.selection[e], score: tok.score[e] })),
+      )
+      pairs.sort((a, b) =>
+        a.sel !== b.sel ? b.sel - a.sel : a.score !== b.score ? b.score - a.score : a.t !== b.t ? a.t - b.t : a.e - b.e,
+      )
       for (const { t, e } of pairs) take(t, e)
     }
   }

@@ -152,8 +152,7 @@ fn by_key(candidates: &[Candidate]) -> Vec<u32> {
     let mut spare_order = vec![0u32; n];
     let mut spare_keys = vec![0u64; n];
     let biased = candidates.iter().any(|c| c.selection.to_bits() != c.score.to_bits());
-    let passes: &[fn(&Candidate) -> f64] =
-        if biased { &[|c| c.score, |c| c.selection] } else { &[|c| c.selection] };
+    let passes: &[fn(&Candidate) -> f64] = if biased { &[|c| c.score, |c| c.selection] } else { &[|c| c.selection] };
     for value in passes {
         keys.clear();
         keys.extend(order.iter().map(|&p| descending(value(&candidates[p as usize]))));

@@ -138,10 +138,9 @@ fn top_segments(values: &[f64], segments: &[(usize, usize)], maxima: &mut Vec<f6
 /// Fills `out` with the token's `out.len()` best eligible experts, best first
 /// (selection score descending, ties to the lower expert), from its logits `row`.
 pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
-    if options.scoring == Scoring::Softmax && options.bias.is_none() && options.groups.is_none() {
-        if softmax_by_exponentials(row, scratch, out) {
-            return;
-        }
+    let plain = options.scoring == Scoring::Softmax && options.bias.is_none() && options.groups.is_none();
+    if plain && softmax_by_exponentials(row, scratch, out) {
+        return;
     }
     general(options, row, scratch, out);
 }

@@ -14,8 +14,8 @@
 
 const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// `ln 2` in two parts; the first has 32 trailing zero bits, so `n * LN2_HI` is exact.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_HI: f64 = 0.693_147_180_369_123_8;
+const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 /// `1.5 * 2^52`: adding it rounds to an integer, kept in the low bits.
 const SHIFT: f64 = 6_755_399_441_055_744.0;
 const MIN: f64 = -708.0;
@@ -43,7 +43,13 @@ const INVERSE_FACTORIALS: [f64; 13] = [
 pub fn exp(x: f64) -> f64 {
     let small = x < MIN;
     let large = x > MAX;
-    let clamped = if small { MIN } else if large { MAX } else { x };
+    let clamped = if small {
+        MIN
+    } else if large {
+        MAX
+    } else {
+        x
+    };
     let shifted = clamped * LOG2E + SHIFT;
     let n = shifted - SHIFT;
     let r = (clamped - n * LN2_HI) - n * LN2_LO;
