@@ -35,7 +35,15 @@ function logits(random, tokens, experts, kind) {
 
 /** A random configuration covering every option. */
 function config(random, round) {
-  const shapes = [[4, 1], [4, 4], [6, 2], [8, 2], [8, 3], [16, 4], [12, 12]]
+  const shapes = [
+    [4, 1],
+    [4, 4],
+    [6, 2],
+    [8, 2],
+    [8, 3],
+    [16, 4],
+    [12, 12],
+  ]
   const [experts, k] = shapes[round % shapes.length]
   const tokens = 1 + Math.floor(random() * 30)
   const options = { experts, k }
@@ -74,8 +82,12 @@ function expectSameGate(actual, expected, label) {
 function checkInvariants(scores, options, result) {
   const { experts: E, k } = options
   const T = scores.length / E
-  const caps = options.capacity === undefined ? Array(E).fill(Infinity)
-    : typeof options.capacity === 'number' ? Array(E).fill(options.capacity) : Array.from(options.capacity)
+  const caps =
+    options.capacity === undefined
+      ? Array(E).fill(Infinity)
+      : typeof options.capacity === 'number'
+        ? Array(E).fill(options.capacity)
+        : Array.from(options.capacity)
   const seen = Array.from({ length: E }, () => [])
   result.experts.forEach((e, i) => {
     if (e >= 0) seen[e].push(result.positions[i])
@@ -190,11 +202,26 @@ describe('bad input', () => {
     [Float32Array.from([0, Infinity]), { experts: 2, k: 1 }, RangeError, 'scores[1]: Infinity is not a finite number'],
     [new Float32Array(5), { experts: 2, k: 1 }, RangeError, 'scores: length 5 is not a multiple of options.experts = 2'],
     [new Float32Array(4), { experts: 2, k: 3 }, RangeError, 'options.k: 3 exceeds options.experts = 2'],
-    [new Float32Array(6), { experts: 6, k: 1, groups: { count: 4, topk: 1 } }, RangeError, 'options.groups.count: 4 does not divide 6 experts'],
-    [new Float32Array(6), { experts: 6, k: 3, groups: { count: 3, topk: 1 } }, RangeError, 'options.groups.topk: 1 groups of 2 experts cannot supply k = 3 experts'],
+    [
+      new Float32Array(6),
+      { experts: 6, k: 1, groups: { count: 4, topk: 1 } },
+      RangeError,
+      'options.groups.count: 4 does not divide 6 experts',
+    ],
+    [
+      new Float32Array(6),
+      { experts: 6, k: 3, groups: { count: 3, topk: 1 } },
+      RangeError,
+      'options.groups.topk: 1 groups of 2 experts cannot supply k = 3 experts',
+    ],
     [new Float32Array(2), { experts: 2, k: 1, capacity: Int32Array.from([2, -1]) }, RangeError, 'options.capacity[1]: -1 is negative'],
     [new Float32Array(2), { experts: 2, k: 1, capacity: -1 }, RangeError, 'options.capacity'],
-    [new Float32Array(2), { experts: 2, k: 1, bias: Float32Array.from([0, NaN]) }, RangeError, 'options.bias[1]: NaN is not a finite number'],
+    [
+      new Float32Array(2),
+      { experts: 2, k: 1, bias: Float32Array.from([0, NaN]) },
+      RangeError,
+      'options.bias[1]: NaN is not a finite number',
+    ],
     [new Float32Array(2), { experts: 2, k: 1, bias: new Float32Array(3) }, RangeError, 'options.bias: length 3'],
     [new Float32Array(2), { experts: 2, k: 1, scoring: 'tanh' }, RangeError, "options.scoring: 'tanh'"],
     [new Float32Array(2), { experts: 2, k: 1, overflow: 'reroute', capacity: 1, rerouteWithin: 0 }, RangeError, 'options.rerouteWithin'],
