@@ -99,8 +99,13 @@ function maxKept(candidates, k, caps) {
  * arc except those out of R keeps a non-negative reduced cost, so a negative
  * cycle must pass R -> t for a token t with a free slot; a last round checks
  * those tokens until none gains. Exact up to a 1e-12 tolerance on gains.
+ * With `slotsFirst`, the highest score mass among the assignments that keep the
+ * most slots (what an augmenting mode could at best keep).
  */
-function maxScore(candidates, k, caps) {
+function maxScore(candidates, k, caps, { slotsFirst = false } = {}) {
+  // With slotsFirst, every kept slot also earns a bonus larger than any total score, so the
+  // optimum keeps the most slots and, among those, the highest score mass.
+  const bonus = slotsFirst ? candidates.length * k + 1 : 0
   const T = candidates.length
   const E = caps.length
   const n = 1 + T + E
@@ -114,7 +119,7 @@ function maxScore(candidates, k, caps) {
   for (let t = 0; t < T; t++) {
     for (const { expert, score } of candidates[t]) {
       pairs.push({ arc: g.to.length, score })
-      g.add(1 + t, 1 + T + expert, 1, -score)
+      g.add(1 + t, 1 + T + expert, 1, -score - bonus)
     }
   }
   caps.forEach((c, e) => {

@@ -73,7 +73,11 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
     const { score, order } = chooseToken(scores.subarray(t * experts, (t + 1) * experts), base)
     candidates.push(order.slice(0, within).map((expert) => ({ expert, score: score[expert] })))
   }
-  const best = { kept: maxKept(candidates, k, caps), score: maxScore(candidates, k, caps) }
+  const best = {
+    kept: maxKept(candidates, k, caps),
+    score: maxScore(candidates, k, caps),
+    slotsFirstScore: maxScore(candidates, k, caps, { slotsFirst: true }),
+  }
   const rows = []
   for (const overflow of ['drop', 'reroute']) {
     for (const priority of ['score', 'position']) {
@@ -84,6 +88,7 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
       rows.push({ policy: `${overflow}/${priority}`, kept: g.kept, score: total })
     }
   }
+  rows.push({ policy: 'most slots, then score (optimum)', kept: best.kept, score: best.slotsFirstScore })
   return { best, rows, demand: tokens * k }
 }
 
