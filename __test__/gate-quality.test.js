@@ -7,7 +7,10 @@ const { evaluate } = require('../benches/gate-quality')
 
 function rng(seed) {
   let a = seed >>> 0
-  return () => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296
+  return () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0
+    return a / 4294967296
+  }
 }
 
 /** Every assignment of at most k of each token's candidates, by enumeration. */
@@ -48,8 +51,16 @@ test('the flow optima equal brute force on tiny cases', () => {
 })
 
 test('reroute keeps at least half the optimum and never more; reroute/score keeps more than drop', () => {
-  for (const seed of [1, 2]) {
-    const { best, rows, demand } = evaluate({ tokens: 256, experts: 16, k: 2, factor: 1.0, skew: 1.5, seed })
+  const configs = [
+    { tokens: 256, experts: 16, k: 2, factor: 1.0, caps: 'uniform' },
+    { tokens: 128, experts: 32, k: 4, groups: { count: 4, topk: 2 }, factor: 1.25, caps: 'hetero' },
+  ]
+  for (const [seed, config] of [
+    [1, configs[0]],
+    [2, configs[0]],
+    [3, configs[1]],
+  ]) {
+    const { best, rows, demand } = evaluate({ ...config, seed })
     const by = Object.fromEntries(rows.map((r) => [r.policy, r]))
     for (const r of rows) {
       expect(r.kept).toBeLessThanOrEqual(best.kept)

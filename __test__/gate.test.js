@@ -74,7 +74,7 @@ function expectSameGate(actual, expected, label) {
   expect([actual.kept, actual.dropped]).toEqual([expected.kept, expected.dropped])
   for (let i = 0; i < expected.weights.length; i++) {
     const [a, b] = [actual.weights[i], expected.weights[i]]
-    if (Math.abs(a - b) > 1e-6 * Math.abs(b)) throw new Error(`${label}: weights[${i}] = ${a}, expected ${b}`)
+    if (a !== b) throw new Error(`${label}: weights[${i}] = ${a}, expected ${b} (the same exp and sums: bit-equal)`)
   }
 }
 

@@ -1,9 +1,24 @@
 // Quality of gate's capacity policies against exact optima (benches/gate-flow.js):
-// slots kept, and total score of the kept slots, for drop and reroute with
-// priority by score or position, on batches whose caps bind (skewed expert
-// popularity, capacity factor 1.0 and 1.25). The optima choose among the same
-// candidates as reroute: each token's rerouteWithin (2k) best experts.
-// Run: node benches/gate-quality.js [tokens]
+// slots kept and score mass kept (the sum of the kept slots' scores) by
+// drop/score, drop/position, reroute/score and reroute/position, on synthetic
+// gates with skewed expert popularity:
+//
+// - Zipf: expert of popularity rank r (a random permutation) gets the logit
+//   offset -ln r, plus Gumbel noise per token and expert, so that a token's
+//   first choice is expert r with probability proportional to 1/r (Zipf, s = 1);
+//   softmax, (E, k) in (16, 2), (64, 2), (64, 8);
+// - DeepSeek-like: E = 256, k = 8, 8 groups of which 4 are eligible, sigmoid
+//   scoring, a bias in [-0.02, 0.02], the same Zipf offsets.
+//
+// Caps: capacity factor f in 1.0, 1.25, 1.5 of the mean load T k / E, either
+// uniform (ceil(f T k / E) each) or heterogeneous (each expert's share drawn
+// from [0.5, 1.5] and scaled to the same total, rounded up).
+//
+// Eligibility: the optima choose, like reroute, among each token's
+// rerouteWithin (default 2k) best eligible experts by selection score (within
+// its groups when grouped). maxKept is a max flow (Dinic), maxScore a min-cost
+// circulation; both exact.
+// Run: node benches/gate-quality.js [tokens] [seeds] [within multiple of k]
 
 'use strict'
 
@@ -21,71 +36,112 @@ function random(seed) {
   }
 }
 
-/** Logits with a per-expert popularity offset, so that some experts are over-demanded. */
-function batch(seed, tokens, experts, skew) {
-  const rand = random(seed)
-  const popularity = Array.from({ length: experts }, () => skew * (rand() + rand() + rand() - 1.5))
-  return Float32Array.from({ length: tokens * experts }, (_, i) => popularity[i % experts] + 2 * (rand() - 0.5))
+/** Logits: Zipf popularity offsets (-ln rank) plus Gumbel noise. */
+function batch(rand, tokens, experts) {
+  const rank = [...Array(experts).keys()].map((e) => ({ e, r: rand() })).sort((a, b) => a.r - b.r)
+  const offset = new Float64Array(experts)
+  rank.forEach(({ e }, r) => {
+    offset[e] = -Math.log(r + 1)
+  })
+  const gumbel = () => -Math.log(-Math.log(rand() * (1 - 2e-12) + 1e-12))
+  return Float32Array.from({ length: tokens * experts }, (_, i) => offset[i % experts] + gumbel())
 }
 
-function evaluate({ tokens, experts, k, factor, skew, seed }) {
-  const scores = batch(seed, tokens, experts, skew)
-  const capacity = Math.ceil((factor * tokens * k) / experts)
-  const within = 2 * k
+function capsFor(rand, tokens, experts, k, factor, kind) {
+  const total = factor * tokens * k
+  if (kind === 'uniform') return Array(experts).fill(Math.ceil(total / experts))
+  const share = Array.from({ length: experts }, () => 0.5 + rand())
+  const sum = share.reduce((a, b) => a + b, 0)
+  return share.map((s) => Math.ceil((total * s) / sum))
+}
+
+function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within = 2 * k }) {
+  const rand = random(seed * 7919 + experts)
+  const scores = batch(rand, tokens, experts)
+  const base = { experts, k }
+  if (groups) {
+    Object.assign(base, {
+      groups,
+      scoring: 'sigmoid',
+      bias: Float32Array.from({ length: experts }, () => 0.04 * (rand() - 0.5)),
+    })
+  }
+  const caps = capsFor(rand, tokens, experts, k, factor, kind)
+  const capacity = Int32Array.from(caps)
   const candidates = []
   for (let t = 0; t < tokens; t++) {
-    const { score, order } = chooseToken(scores.subarray(t * experts, (t + 1) * experts), {})
+    const { score, order } = chooseToken(scores.subarray(t * experts, (t + 1) * experts), base)
     candidates.push(order.slice(0, within).map((expert) => ({ expert, score: score[expert] })))
   }
-  const caps = Array(experts).fill(capacity)
-  const best = { kept: maxKept(candidates, k, caps), score: maxScore(candidates, k, caps) }
+  const best = {
+    kept: maxKept(candidates, k, caps),
+    score: maxScore(candidates, k, caps),
+    slotsFirstScore: maxScore(candidates, k, caps, { slotsFirst: true }),
+  }
   const rows = []
   for (const overflow of ['drop', 'reroute']) {
     for (const priority of ['score', 'position']) {
-      const g = gate(scores, { experts, k, capacity, overflow, priority, renormalize: false })
+      const g = gate(scores, { ...base, capacity, overflow, priority, renormalize: false, rerouteWithin: within })
       let total = 0
-      for (const w of g.weights) total += w
+      for (let i = 0; i < g.experts.length; i++)
+        if (g.experts[i] >= 0) total += candidates[Math.floor(i / k)].find((c) => c.expert === g.experts[i])?.score ?? 0
       rows.push({ policy: `${overflow}/${priority}`, kept: g.kept, score: total })
     }
   }
+  rows.push({ policy: 'most slots, then score (optimum)', kept: best.kept, score: best.slotsFirstScore })
   return { best, rows, demand: tokens * k }
 }
 
-if (require.main === module) {
-  const tokens = Number(process.argv[2] ?? 1024)
-  const configs = []
-  for (const [experts, k] of [
-    [16, 2],
-    [64, 2],
-    [64, 8],
-  ]) {
-    for (const factor of [1.0, 1.25]) configs.push({ tokens, experts, k, factor, skew: 0.75 })
-  }
-  const lines = [
-    '| E | k | factor | policy | kept % of demand | kept % of max | score % of max |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+function shapes() {
+  return [
+    { name: 'Zipf', experts: 16, k: 2 },
+    { name: 'Zipf', experts: 64, k: 2 },
+    { name: 'Zipf', experts: 64, k: 8 },
+    { name: 'DeepSeek', experts: 256, k: 8, groups: { count: 8, topk: 4 } },
   ]
-  for (const config of configs) {
-    const seeds = [1, 2, 3]
-    const sums = new Map()
-    for (const seed of seeds) {
-      const { best, rows, demand } = evaluate({ ...config, seed })
-      for (const r of rows) {
-        const s = sums.get(r.policy) ?? { demand: 0, kept: 0, keptOfMax: 0, scoreOfMax: 0 }
-        s.demand += r.kept / demand / seeds.length
-        s.keptOfMax += r.kept / best.kept / seeds.length
-        s.scoreOfMax += r.score / best.score / seeds.length
-        sums.set(r.policy, s)
+}
+
+if (require.main === module) {
+  const tokens = Number(process.argv[2] ?? 4096)
+  const seeds = [...Array(Number(process.argv[3] ?? 2)).keys()].map((s) => s + 1)
+  const multiple = Number(process.argv[4] ?? 2)
+  const lines = [
+    '| gate | E | k | factor | caps | policy | kept % of demand | kept % of max | score % of max | worst kept % | worst score % |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ]
+  const started = Date.now()
+  let solver = 0
+  for (const shape of shapes()) {
+    for (const factor of [1.0, 1.25, 1.5]) {
+      for (const caps of ['uniform', 'hetero']) {
+        const sums = new Map()
+        for (const seed of seeds) {
+          const t0 = Date.now()
+          const { best, rows, demand } = evaluate({ ...shape, tokens, factor, caps, seed, within: multiple * shape.k })
+          solver = Math.max(solver, Date.now() - t0)
+          for (const r of rows) {
+            const s = sums.get(r.policy) ?? { demand: 0, kept: 0, score: 0, worstKept: Infinity, worstScore: Infinity }
+            s.demand += r.kept / demand / seeds.length
+            s.kept += r.kept / best.kept / seeds.length
+            s.score += r.score / best.score / seeds.length
+            s.worstKept = Math.min(s.worstKept, r.kept / best.kept)
+            s.worstScore = Math.min(s.worstScore, r.score / best.score)
+            sums.set(r.policy, s)
+          }
+        }
+        for (const [policy, s] of sums) {
+          const pct = (x) => (100 * x).toFixed(1)
+          lines.push(
+            `| ${shape.name} | ${shape.experts} | ${shape.k} | ${factor} | ${caps} | ${policy} | ${pct(s.demand)} | ${pct(s.kept)} | ${pct(s.score)} | ${pct(s.worstKept)} | ${pct(s.worstScore)} |`,
+          )
+        }
       }
     }
-    for (const [policy, s] of sums) {
-      const pct = (x) => (100 * x).toFixed(1)
-      lines.push(
-        `| ${config.experts} | ${config.k} | ${config.factor} | ${policy} | ${pct(s.demand)} | ${pct(s.keptOfMax)} | ${pct(s.scoreOfMax)} |`,
-      )
-    }
   }
-  console.log(`${tokens} tokens, skewed popularity, 3 seeds, optima over each token's 2k best experts\n`)
+  console.log(
+    `${tokens} tokens, ${seeds.length} seeds, eligibility: each token's ${multiple}k best eligible experts; ` +
+      `slowest instance ${(solver / 1000).toFixed(1)} s, all ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  )
   console.log(lines.join('\n'))
 }
 

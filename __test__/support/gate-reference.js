@@ -6,13 +6,56 @@
 /** Higher value first, ties to the lower index. */
 const bestFirst = (a, b) => (a.value !== b.value ? b.value - a.value : a.index - b.index)
 
+// The kernel's portable exp (crates/phase-router-kernel/src/gate/exp.rs),
+// operation for operation: the same bits as the native gate.
+const LOG2E = Math.LOG2E
+const LN2_HI = 0.6931471803691238
+const LN2_LO = 1.9082149292705877e-10
+const SHIFT = 6755399441055744
+const INVERSE_FACTORIALS = [
+  1,
+  1,
+  1 / 2,
+  1 / 6,
+  1 / 24,
+  1 / 120,
+  1 / 720,
+  1 / 5040,
+  1 / 40320,
+  1 / 362880,
+  1 / 3628800,
+  1 / 39916800,
+  1 / 479001600,
+]
+const bits = new DataView(new ArrayBuffer(8))
+
+function exp(x) {
+  if (x < -708) return 0
+  if (x > 709) return Infinity
+  const n = x * LOG2E + SHIFT - SHIFT
+  const r = x - n * LN2_HI - n * LN2_LO
+  const c = INVERSE_FACTORIALS
+  const r2 = r * r
+  const r4 = r2 * r2
+  const r8 = r4 * r4
+  const s0 = c[0] + c[1] * r + (c[2] + c[3] * r) * r2
+  const s1 = c[4] + c[5] * r + (c[6] + c[7] * r) * r2
+  const s2 = c[8] + c[9] * r + (c[10] + c[11] * r) * r2
+  const p = s0 + s1 * r4 + (s2 + c[12] * r4) * r8
+  bits.setUint32(0, (n + 1023) * 2 ** 20) // big-endian: the high word, 2^n's exponent field
+  bits.setUint32(4, 0)
+  return p * bits.getFloat64(0)
+}
+
 function scoresOf(row, scoring) {
-  if (scoring === 'sigmoid') return row.map((x) => 1 / (1 + Math.exp(-x)))
+  if (scoring === 'sigmoid') return row.map((x) => 1 / (1 + exp(-x)))
   let max = -Infinity
   for (const x of row) max = Math.max(max, x)
-  const exps = row.map((x) => Math.exp(x - max))
-  let sum = 0
-  for (const e of exps) sum += e
+  const exps = row.map((x) => exp(x - max))
+  // Four interleaved partial sums, expert e into sum e % 4, added as (s0 + s1) + (s2 + s3).
+  const sums = [0, 0, 0, 0]
+  exps.forEach((e, i) => (sums[i % 4] += e))
+  const sum = sums[0] + sums[1] + (sums[2] + sums[3])
   return exps.map((e) => e / sum)
 }
 
@@ -119,4 +162,4 @@ function referenceUpdateBias(bias, counts, rate) {
   return Float32Array.from(bias, (b, e) => b + rate * Math.sign(mean - counts[e]))
 }
 
-module.exports = { referenceGate, referenceUpdateBias, chooseToken }
+module.exports = { referenceGate, referenceUpdateBias, chooseToken, exp }

@@ -6,7 +6,6 @@
 use super::choose::{best_first, Candidate};
 use super::Priority;
 use crate::parallel;
-use rayon::slice::ParallelSliceMut;
 
 /// Where the assignment is written: `k` slots per token.
 pub struct Slots<'a> {
@@ -63,7 +62,12 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
                     for (i, b) in bucket.iter_mut().enumerate() {
                         let cap = caps[chunk * per_chunk + i] as usize;
                         if b.len() > cap {
-                            b.sort_by(|&x, &y| best_first((scores[x as usize], x), (scores[y as usize], y)));
+                            // The order is total, so the kept set is unique.
+                            if cap > 0 {
+                                b.select_nth_unstable_by(cap - 1, |&x, &y| {
+                                    best_first((scores[x as usize], x), (scores[y as usize], y))
+                                });
+                            }
                             b.drain(..cap);
                         } else {
                             b.clear();
@@ -82,10 +86,28 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
 /// `overflow: 'reroute'`: tokens take experts among their candidates
 /// (`width` per token, best first) while those have room.
 pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
-    let tokens = candidates.len() / width;
+    match priority {
+        // Tokens in order, each taking its best candidates that have room.
+        Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len() as u32, slots),
+        // The greedy over pairs in the order of `key`.
+        Priority::Score => greedy(candidates, width, k, caps, by_key(candidates).into_iter(), slots),
+    }
+}
+
+/// Takes the pairs in the given order while the token has a free slot and
+/// the expert room.
+fn greedy(
+    candidates: &[Candidate],
+    width: usize,
+    k: usize,
+    caps: &[u64],
+    pairs: impl Iterator<Item = u32>,
+    slots: &mut Slots,
+) {
     let mut load = vec![0u64; caps.len()];
-    let mut held = vec![0usize; tokens];
-    let mut take = |pair: usize, load: &mut [u64], held: &mut [usize]| {
+    let mut held = vec![0usize; candidates.len() / width];
+    for pair in pairs {
+        let pair = pair as usize;
         let (t, c) = (pair / width, &candidates[pair]);
         let e = c.expert as usize;
         if held[t] < k && load[e] < caps[e] {
@@ -94,35 +116,71 @@ pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], p
             held[t] += 1;
             load[e] += 1;
         }
-    };
-    match priority {
-        // Tokens in order, each taking its best candidates that have room.
-        Priority::Position => (0..candidates.len()).for_each(|pair| take(pair, &mut load, &mut held)),
-        Priority::Score => {
-            // Greedy over (token, expert) pairs by selection score, ties to the
-            // higher score, then the earlier token, then the lower expert: a
-            // stable assignment, since for one expert this order is score order
-            // (a score plus the expert's bias can round two different scores to
-            // one selection score; the second key keeps them apart).
-            // Keys compare as plain integers: descending selection, descending
-            // score, then the pair's index, which orders a token's candidates
-            // with equal scores by expert (they are stored best first, ties to
-            // the lower expert).
-            let mut pairs: Vec<(u64, u64, u32)> = candidates
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (descending(c.selection), descending(c.score), i as u32))
-                .collect();
-            // A total order over distinct pairs: the sorted order is unique,
-            // whichever sort (and however many threads) produced it.
-            if pairs.len() >= parallel::POOL_WORK && rayon::current_num_threads() > 1 {
-                pairs.par_sort_unstable();
-            } else {
-                pairs.sort_unstable();
+    }
+}
+
+/// `reroute` + `score` as the plain greedy over all pairs sorted by `key`
+/// (the definition; the tests compare [`reroute`] with it).
+#[cfg(test)]
+pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], slots: &mut Slots) {
+    let mut pairs: Vec<usize> = (0..candidates.len()).collect();
+    pairs.sort_by_key(|&p| key(candidates, p));
+    greedy(candidates, width, k, caps, pairs.into_iter().map(|p| p as u32), slots);
+}
+
+/// The key of the greedy's global order over pairs (`by_key` sorts by it): selection score
+/// descending, then score descending (a score plus the expert's bias can round
+/// two different scores to one selection score; the second key keeps them
+/// apart), then the pair's index (the earlier token; for one token the
+/// candidate order, which puts equal scores in expert order). Smaller is better.
+#[cfg(test)]
+fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
+    let c = &candidates[pair];
+    (descending(c.selection), descending(c.score), pair as u32)
+}
+
+/// The pair indices sorted by `key`: a stable least-significant-digit radix
+/// sort of the pair indices (already in the last key's order), by the score
+/// key and then by the selection key (the score pass is skipped when every
+/// selection score is its score, i.e. without a bias), skipping digits that
+/// all keys share. Linear in the number of pairs, and the order is total, so
+/// the result is the one `key` defines.
+fn by_key(candidates: &[Candidate]) -> Vec<u32> {
+    let n = candidates.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut keys: Vec<u64> = Vec::with_capacity(n);
+    let mut spare_order = vec![0u32; n];
+    let mut spare_keys = vec![0u64; n];
+    let biased = candidates.iter().any(|c| c.selection.to_bits() != c.score.to_bits());
+    let passes: &[fn(&Candidate) -> f64] = if biased { &[|c| c.score, |c| c.selection] } else { &[|c| c.selection] };
+    for value in passes {
+        keys.clear();
+        keys.extend(order.iter().map(|&p| descending(value(&candidates[p as usize]))));
+        let mut counts = [[0usize; 256]; 8];
+        for &key in &keys {
+            for (digit, count) in counts.iter_mut().enumerate() {
+                count[(key >> (8 * digit)) as usize & 255] += 1;
             }
-            pairs.iter().for_each(|&(_, _, pair)| take(pair as usize, &mut load, &mut held));
+        }
+        for (digit, count) in counts.iter_mut().enumerate() {
+            if count.contains(&n) {
+                continue;
+            }
+            let mut at = 0;
+            for c in count.iter_mut() {
+                (*c, at) = (at, at + *c);
+            }
+            for (&key, &pair) in keys.iter().zip(&order) {
+                let bucket = (key >> (8 * digit)) as usize & 255;
+                spare_keys[count[bucket]] = key;
+                spare_order[count[bucket]] = pair;
+                count[bucket] += 1;
+            }
+            std::mem::swap(&mut keys, &mut spare_keys);
+            std::mem::swap(&mut order, &mut spare_order);
         }
     }
+    order
 }
 
 /// An integer whose ascending order is the descending order of finite `x`

@@ -4,9 +4,12 @@
 //! `scores` holds `tokens x experts` logits, row-major. For each token:
 //!
 //! 1. **Scores**: softmax over the row (numerically stable: `exp(x - max)`,
-//!    summed in expert order) or the sigmoid of each logit. Computed in `f64`
-//!    from the `f32` logits; every comparison below is between these `f64`
-//!    values, and only the weights are rounded to `f32`, at the end.
+//!    summed as four interleaved partial sums, expert `e` into sum `e % 4`,
+//!    added as `(s0 + s1) + (s2 + s3)`) or the sigmoid of each logit. Computed
+//!    in `f64` from the `f32` logits with the portable `exp` of the `exp`
+//!    module (the same bits on every platform); every comparison below is
+//!    between these `f64` values, and only the weights are rounded to `f32`,
+//!    at the end.
 //! 2. **Selection scores**: the score plus `bias[e]` (DeepSeek-V3's
 //!    auxiliary-loss-free balancing); the bias chooses, it never weighs.
 //! 3. **Groups** (optional, vLLM's `grouped_topk`): the experts split into
@@ -51,6 +54,7 @@
 mod assign;
 mod bias;
 mod choose;
+mod exp;
 mod replicas;
 
 pub use bias::update_bias;
@@ -298,6 +302,10 @@ pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError>
 }
 
 fn check_finite(values: &[f32], argument: &'static str) -> Result<(), InputError> {
+    // A vectorizable scan first; the position only when something is wrong.
+    if values.chunks(256).all(|chunk| chunk.iter().fold(true, |ok, v| ok & v.is_finite())) {
+        return Ok(());
+    }
     match values.iter().position(|v| !v.is_finite()) {
         Some(i) => Err(InputError::at(argument, i, format!("{} is not a finite number", js_number(values[i] as f64)))),
         None => Ok(()),

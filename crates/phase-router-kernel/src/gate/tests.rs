@@ -253,3 +253,59 @@ fn replicas_follow_capacity_and_slices_match() {
     let bad = Replicas { offsets: &offsets, capacities: &zero };
     assert!(dispatch_replicas(&[0], &bad, 1, Strategy::Weighted, 0, 0).is_err());
 }
+
+#[test]
+fn radix_ordered_greedy_matches_the_sorted_greedy() {
+    let mut rng = ChaCha8Rng::seed_from_u64(77);
+    for round in 0..300 {
+        let experts = rng.gen_range(2..12);
+        let k = rng.gen_range(1..=experts.min(3));
+        let tokens = rng.gen_range(1..60);
+        let levels = [2, 3, 50, 100000][round % 4];
+        let scores = logits(&mut rng, tokens, experts, levels);
+        let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(0..3) as f32 * 1e-17).collect();
+        let caps: Vec<i32> = (0..experts).map(|_| rng.gen_range(0..(tokens * k / experts + 2) as i32)).collect();
+        let options = GateOptions {
+            bias: if round % 2 == 0 { Some(&bias) } else { None },
+            capacity: Capacity::PerExpert(&caps),
+            overflow: Overflow::Reroute,
+            reroute_within: Some(k + rng.gen_range(0..3)),
+            ..GateOptions::new(experts, k)
+        };
+        let width = options.width();
+        let candidates = candidates(&scores, &options);
+        let caps64: Vec<u64> = caps.iter().map(|&c| c as u64).collect();
+        let run = |by_sort: bool| {
+            let (mut e, mut s) = (vec![-1; tokens * k], vec![0.0; tokens * k]);
+            let mut slots = assign::Slots { experts: &mut e, scores: &mut s };
+            if by_sort {
+                assign::reroute_by_sort(&candidates, width, k, &caps64, &mut slots);
+            } else {
+                assign::reroute(&candidates, width, k, &caps64, Priority::Score, &mut slots);
+            }
+            (e, s)
+        };
+        assert_eq!(run(false), run(true), "round {round}");
+    }
+}
+
+#[test]
+fn choice_by_exponentials_matches_choice_by_scores() {
+    // Softmax without bias takes a shortcut (choosing by exp(x - max)); a
+    // zero bias takes the general path, which chooses by score.
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for round in 0..200 {
+        let experts = rng.gen_range(1..40);
+        let k = rng.gen_range(1..=experts.min(8));
+        let tokens = rng.gen_range(1..30);
+        let mut scores = logits(&mut rng, tokens, experts, [2, 5, 1000000][round % 3]);
+        if round % 5 == 0 {
+            // Far below the max: exponentials that underflow to equal scores.
+            scores.iter_mut().step_by(3).for_each(|x| *x -= 800.0);
+        }
+        let zero = vec![0.0f32; experts];
+        let plain = GateOptions::new(experts, k);
+        let general = GateOptions { bias: Some(&zero), ..plain };
+        assert_eq!(candidates(&scores, &plain), candidates(&scores, &general), "round {round}");
+    }
+}

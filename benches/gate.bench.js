@@ -1,0 +1,63 @@
+// gate (native) against the plain JavaScript transcription of its semantics
+// (__test__/support/gate-reference.js) at the sizes of the Criterion bench
+// (crates/phase-router-kernel/benches/gate.rs): 16384 tokens, caps at the mean
+// load, priority by score; and the call overhead of gate at 16 tokens.
+// Medians of a few runs, in one process, so the ratios are comparable.
+// Run: node benches/gate.bench.js [tokens]
+
+'use strict'
+
+const { gate } = require('..')
+const { referenceGate } = require('../__test__/support/gate-reference')
+
+function random(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0
+    return a / 4294967296
+  }
+}
+
+function median(f, runs) {
+  const times = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint()
+    f()
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]
+}
+
+const tokens = Number(process.argv[2] ?? 16384)
+const shapes = [
+  [8, 2, null],
+  [64, 2, null],
+  [128, 8, null],
+  [256, 8, { count: 8, topk: 4 }],
+]
+const lines = ['| E, k | overflow | native | JS reference | reference / native |', '| --- | --- | --- | --- | --- |']
+for (const [experts, k, groups] of shapes) {
+  const rand = random(experts)
+  const scores = Float32Array.from({ length: tokens * experts }, (_, i) => rand() * 4 - (i % experts) / experts)
+  const base = { experts, k, capacity: Math.ceil((tokens * k) / experts) }
+  if (groups) Object.assign(base, { groups, scoring: 'sigmoid', bias: Float32Array.from({ length: experts }, () => 0.02 * (rand() - 0.5)) })
+  for (const overflow of ['drop', 'reroute']) {
+    const options = { ...base, overflow }
+    const native = median(() => gate(scores, options), 15)
+    const reference = median(() => referenceGate(scores, options), 3)
+    const shape = `${experts}, ${k}${groups ? ', 8 groups' : ''}`
+    lines.push(`| ${shape} | ${overflow} | ${native.toFixed(2)} ms | ${reference.toFixed(0)} ms | ${(reference / native).toFixed(0)}x |`)
+  }
+}
+console.log(`${tokens} tokens\n`)
+console.log(lines.join('\n'))
+
+// Call overhead: 16 tokens, E = 64, k = 2, drop under a cap.
+const small = Float32Array.from({ length: 16 * 64 }, random(9))
+const options = { experts: 64, k: 2, capacity: 1 }
+for (let i = 0; i < 2000; i++) gate(small, options)
+const calls = 20000
+const t0 = process.hrtime.bigint()
+for (let i = 0; i < calls; i++) gate(small, options)
+const perCall = Number(process.hrtime.bigint() - t0) / calls / 1000
+console.log(`\ngate at 16 tokens (E = 64, k = 2, drop): ${perCall.toFixed(1)} µs per call`)
