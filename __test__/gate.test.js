@@ -3,18 +3,7 @@
 const { gate, gateAsync, updateBias } = require('..')
 const { referenceGate, referenceUpdateBias } = require('./support/gate-reference')
 const { runInChild } = require('./support/run-in-child')
-
-/** Mulberry32: a small seeded generator, so that failures replay. */
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const { mulberry32: rng } = require('./support/mulberry32')
 
 /** Logits: few levels (ties between experts and tokens), continuous values, or all-equal rows. */
 function logits(random, tokens, experts, kind) {

@@ -1,17 +1,6 @@
 // KeyedRouter: API, errors, stability, proportions, preferences and bounded loads.
 const { KeyedRouter, movedKeys } = require('..')
-
-/** A small deterministic PRNG (mulberry32), so that tests never depend on Math.random. */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const { mulberry32: prng } = require('./support/mulberry32')
 
 const ids = (n, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
 /** Capacities spanning 100:1 geometrically. */

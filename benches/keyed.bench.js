@@ -16,16 +16,7 @@ const KEYS = Number(process.env.KEYS ?? 1_000_000)
 const N = 100
 const out = { keys: KEYS, node: process.version, cpus: require('node:os').cpus().length }
 
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const { mulberry32: prng } = require('../__test__/support/mulberry32')
 const rand = prng(1)
 const keys = Array.from({ length: KEYS }, (_, i) => `key-${i}-${Math.floor(rand() * 2 ** 32).toString(36)}`)
 const ids = (n) => Array.from({ length: n }, (_, i) => `w${i}`)
