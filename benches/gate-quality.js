@@ -25,16 +25,7 @@
 const { gate } = require('..')
 const { maxKept, maxScore } = require('./gate-flow')
 const { chooseToken } = require('../__test__/support/gate-reference')
-
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const { mulberry32: random } = require('../__test__/support/mulberry32')
 
 /** Logits: Zipf popularity offsets (-ln rank) plus Gumbel noise. */
 function batch(rand, tokens, experts) {
