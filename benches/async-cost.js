@@ -18,6 +18,7 @@ const v8 = require('node:v8')
 const vm = require('node:vm')
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks')
 const api = require('..')
+const { median, seededShuffle } = require('./support')
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc')
@@ -34,28 +35,10 @@ function degrees(weights, n, density) {
   return Uint32Array.from(weights, (w) => Math.min(n, Math.max(1, Math.round((w / mean) * density * n))))
 }
 
-/** A seeded shuffle of `0..n-1` (a linear congruential generator). */
-function shuffled(n, salt) {
-  const perm = Uint32Array.from({ length: n }, (_, i) => i)
-  let state = salt
-  for (let i = n - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    const j = state % (i + 1)
-    ;[perm[i], perm[j]] = [perm[j], perm[i]]
-  }
-  return perm
-}
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
 const sBits = api.buildBits(degrees(new Float64Array(N).fill(1), N, 0.3), N)
 const tBits = api.buildBits(degrees(api.capacityProfile('strong', N, 42), N, 0.3), N)
-const permS = shuffled(N, 1)
-const permT = shuffled(N, 2)
+const permS = seededShuffle(N, 1)
+const permT = seededShuffle(N, 2)
 const callAsync = (seed) => api.phaseRouterAsync(sBits, tBits, N, K, permS, permT, seed, { mode: 'fast' })
 
 async function settledRss() {

@@ -11,6 +11,7 @@ const os = require('node:os')
 const path = require('node:path')
 const Benchmark = require('benchmark')
 const api = require('..')
+const { median, seededShuffle } = require('./support')
 const { degrees } = require('phase-router-cli/lib/bench')
 const { walkRoute } = require('./walk')
 
@@ -21,31 +22,24 @@ const MAX_TIME = Number(process.env.BENCH_MAX_TIME ?? 2) // seconds per case
  * Density-0.3 inputs with the strong profile, the same degrees as the kernel's
  * Criterion benches (`benches/common/mod.rs`), so that `phaseRouterAuto` here
  * does exactly the work of the `call` group in `benches/scaling.rs`. The
- * explicit permutations are a seeded shuffle of their own.
+ * explicit permutations are seeded shuffles (benches/support.js).
  */
 function inputs(n, k) {
   const sDegrees = degrees(new Float64Array(n).fill(1), n, 0.3)
   const capacities = api.capacityProfile('strong', n, SEED)
   const tDegrees = degrees(capacities, n, 0.3)
-  const shuffled = (salt) => {
-    const perm = Uint32Array.from({ length: n }, (_, i) => i)
-    let state = salt
-    for (let i = n - 1; i > 0; i--) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-      const j = state % (i + 1)
-      ;[perm[i], perm[j]] = [perm[j], perm[i]]
-    }
-    return perm
-  }
   const sBits = api.buildBits(sDegrees, n)
   const tBits = api.buildBits(tDegrees, n)
-  return { sBits, tBits, sDegrees, tDegrees, capacities, permS: shuffled(1), permT: shuffled(2), out: new Int32Array(n * k) }
-}
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  return {
+    sBits,
+    tBits,
+    sDegrees,
+    tDegrees,
+    capacities,
+    permS: seededShuffle(n, 1),
+    permT: seededShuffle(n, 2),
+    out: new Int32Array(n * k),
+  }
 }
 
 function group(title, n, k, cases) {
