@@ -12,12 +12,14 @@ const randomKeys = (count, seed) => {
 const sum = (xs) => xs.reduce((a, b) => a + b, 0)
 
 describe('construction and arguments', () => {
-  test('defaults: capacity 1 each, seed 0, a power-of-two table', () => {
+  test('defaults: capacity 1 each, seed 0, a power-of-two table of 6 slots per piece or more', () => {
     const r = new KeyedRouter({ targets: ['a', 'b', 'c'] })
     expect(r.targets).toEqual(['a', 'b', 'c'])
     expect(Array.from(r.capacities)).toEqual([1, 1, 1])
     expect(r.seed).toBe(0n)
-    expect(r.slots).toBe(8)
+    // Unit 1 (the median), three pieces, 18 slots rounded up.
+    expect(r.bound).toBe(1)
+    expect(r.slots).toBe(32)
     expect(r.meanTrials).toBeCloseTo((r.slots * r.bound) / 3)
   })
 
@@ -44,7 +46,10 @@ describe('construction and arguments', () => {
     expect(() => new KeyedRouter({ targets: ['a', 'b'], capacities: [1, -1] })).toThrow(/capacities\[1\]/)
     expect(() => new KeyedRouter({ targets: ['a'], capacities: [NaN] })).toThrow(RangeError)
     expect(() => new KeyedRouter({ targets: ['a'], slots: 3 })).toThrow(/options.slots/)
-    expect(() => new KeyedRouter({ targets: ['a'], capacities: [4], bound: 2 })).toThrow(/options.bound/)
+    expect(() => new KeyedRouter({ targets: ['a'], bound: 0 })).toThrow(/options.bound: 0 is not a finite positive number/)
+    expect(() => new KeyedRouter({ targets: ['a', 'b', 'c'], slots: 2, bound: 1 })).toThrow(
+      /options.slots: 2 slots cannot hold the 3 pieces/,
+    )
     expect(() => new KeyedRouter({ targets: ['a'], seed: -1 })).toThrow(RangeError)
     const r = new KeyedRouter({ targets: ['a', 'b'] })
     expect(() => r.lookup(['x'], 3)).toThrow(/k: 3 exceeds the number of targets \(2\)/)
