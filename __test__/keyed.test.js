@@ -121,8 +121,14 @@ describe('lookups', () => {
   test('non-ASCII keys hash as UTF-8 (lone surrogates as U+FFFD)', () => {
     const r = new KeyedRouter({ targets: ids(10) })
     const odd = ['héllo', '日本語', 'emoji 😀', 'a\uD800', '']
-    const batch = r.lookup(odd)
-    odd.forEach((key, i) => expect(r.lookupOne(key)[0]).toBe(batch[i]))
+    // Keys around and past the 256 bytes read onto the stack, some ending in a multi-byte character.
+    const long = [250, 251, 252, 253, 254, 255, 256, 300].flatMap((n) => ['x'.repeat(n), `${'x'.repeat(n - 4)}😀`, 'é'.repeat(n >> 1)])
+    const all = [...odd, ...long, 'y'.repeat(100_000)]
+    const batch = r.lookup(all)
+    all.forEach((key, i) => {
+      expect(r.lookupOne(key)[0]).toBe(batch[i])
+      expect(r.pick(key)).toBe(r.targets[batch[i]])
+    })
     expect(r.hash('a\uD800')).toBe(r.hash('a\uFFFD'))
   })
 
