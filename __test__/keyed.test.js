@@ -331,3 +331,68 @@ describe('bounded loads', () => {
     expect(Array.from(r.assign(few.slice(0, 3), 1, { loadFactor: 5 }))).toEqual(Array.from(r.lookup(few.slice(0, 3))))
   })
 })
+
+describe('the reproduction recipe of docs/keyed.md', () => {
+  const M64 = (1n << 64n) - 1n
+  const mix = (z) => {
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64
+    return z ^ (z >> 31n)
+  }
+  const trial = (x, i) => mix((x + (BigInt(i) + 1n) * 0x9e3779b97f4a7c15n) & M64)
+  const nextPow2 = (x) => 2 ** Math.ceil(Math.log2(x))
+
+  /** Steps 1-4, written from the text alone; target hashes come from router.hash (same seed). */
+  function reproduce(router, keys, k) {
+    const caps = Array.from(router.capacities)
+    const sorted = [...caps].sort((a, b) => a - b)
+    let unit = nextPow2(sorted[(caps.length - 1) >> 1])
+    const pieceCount = (u) => sum(caps.map((c) => Math.ceil(c / u)))
+    while (pieceCount(unit) > 16 * caps.length) unit *= 2
+    const slots = Math.max(2, nextPow2(6 * pieceCount(unit)))
+    const bits = BigInt(Math.log2(slots))
+    const pieces = []
+    router.targets.forEach((id, j) => {
+      const h = router.hash(id)
+      for (let i = 0; i < Math.ceil(caps[j] / unit); i++) {
+        const size = Math.min(unit, caps[j] - i * unit)
+        pieces.push({ g: trial(h, i), j, id, i, limit: Math.ceil((size / unit) * 2 ** 32) - 1 })
+      }
+    })
+    pieces.sort((a, b) => b.limit - a.limit || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.i - b.i))
+    const table = new Array(slots).fill(null)
+    for (const p of pieces) {
+      const step = Number(p.g % BigInt(slots)) | 1
+      let at = Number(p.g >> (64n - bits))
+      while (table[at] !== null) at = (at + step) % slots
+      table[at] = p
+    }
+    return {
+      unit,
+      slots,
+      rows: keys.map((key) => {
+        const x = router.hash(key)
+        const row = []
+        for (let i = 0; row.length < k; i++) {
+          const z = trial(x, i)
+          const p = table[Number(z >> (64n - bits))]
+          const mark = Number(((z << bits) & M64) >> 32n)
+          if (p !== null && mark <= p.limit && !row.includes(p.j)) row.push(p.j)
+        }
+        return row
+      }),
+    }
+  }
+
+  test.each([
+    ['100 targets spanning 100:1', ids(100), spread(100)],
+    ['uniform', ids(37), new Array(37).fill(3)],
+    ['fractional capacities', ids(9), [0.3, 2.5, 0.07, 1, 1, 4.2, 0.9, 0.5, 3]],
+  ])('%s: unit, slots and 3 preferences per key match the router', (_, targets, capacities) => {
+    const router = new KeyedRouter({ targets, capacities, seed: 17 })
+    const keys = randomKeys(300, 8)
+    const got = reproduce(router, keys, 3)
+    expect([got.unit, got.slots]).toEqual([router.bound, router.slots])
+    expect(got.rows.flat()).toEqual(Array.from(router.lookup(keys, 3)))
+  })
+})

@@ -13,7 +13,7 @@
 // never moves a key it need not move; the first adds the sampling noise of
 // the key set (a change of 100 expected keys varies by about 10%).
 //
-//   node benches/keyed-movement-spread.js   (KEYS=200000 by default; PIN=1 adds a pinned 4096 x 16 table)
+//   node benches/keyed-movement-spread.js   (KEYS=200000 by default; PIN=8192x16,32768x16 adds pinned tables)
 'use strict'
 
 const { KeyedRouter, movedKeys } = require('..')
@@ -94,5 +94,9 @@ function run(label, pin) {
 }
 
 const results = [run('default', {})]
-if (process.env.PIN) results.push(run('pinned 4096 x 16', { slots: 4096, bound: 16 }))
+// PIN=8192x16 (slots x bound) adds a pinned table; unit-capacity pools then use pieces of 1 in slots of 16.
+for (const pin of (process.env.PIN ?? '').split(',').filter(Boolean)) {
+  const [slots, bound] = pin.split('x').map(Number)
+  results.push(run(`pinned ${pin}`, { slots, bound }))
+}
 module.exports = results
