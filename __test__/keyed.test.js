@@ -359,7 +359,9 @@ describe('the reproduction recipe of docs/keyed.md', () => {
         pieces.push({ g: trial(h, i), j, id, i, limit: Math.ceil((size / unit) * 2 ** 32) - 1 })
       }
     })
-    pieces.sort((a, b) => b.limit - a.limit || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.i - b.i))
+    pieces.sort(
+      (a, b) => b.limit - a.limit || a.i - b.i || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
     const table = new Array(slots).fill(null)
     for (const p of pieces) {
       const step = Number(p.g % BigInt(slots)) | 1

@@ -256,12 +256,14 @@ fn piece_size(capacity: f64, unit: f64, i: u64) -> f64 {
     (capacity - i as f64 * unit).min(unit)
 }
 
-/// The table. Pieces are placed largest first (by `limit`), then in
-/// increasing order of `(g, id, index)`; each takes the first free slot of
-/// its probe sequence: its home (the top `bits` bits of `g`), then steps of
-/// `(g mod slots) | 1`, wrapping. A piece can then only push aside pieces no
-/// larger than itself, so a small target coming or going never moves a
-/// large one, and a push moves one piece, not a run of them.
+/// The table. Pieces are placed largest first (by `limit`), then by index
+/// (every target's first unit before anyone's second), then in increasing
+/// order of `(g, id)`; each takes the first free slot of its probe sequence:
+/// its home (the top `bits` bits of `g`), then steps of `(g mod slots) | 1`,
+/// wrapping. A piece can then only push aside pieces no larger than itself,
+/// so a small target coming or going never moves a large one; the units a
+/// growing target adds come late in the order and rarely push whole units;
+/// and a push moves one piece, not a run of them.
 fn place(targets: &[Target], unit: f64, bits: u32) -> Vec<Slot> {
     let mut pieces = Vec::new();
     for (j, t) in targets.iter().enumerate() {
@@ -273,7 +275,7 @@ fn place(targets: &[Target], unit: f64, bits: u32) -> Vec<Slot> {
     }
     pieces.sort_unstable_by(|a, b| {
         let ids = |p: &Piece| &targets[p.target as usize].id;
-        (b.limit.cmp(&a.limit)).then(a.g.cmp(&b.g)).then_with(|| ids(a).cmp(ids(b))).then(a.index.cmp(&b.index))
+        (b.limit.cmp(&a.limit)).then(a.index.cmp(&b.index)).then(a.g.cmp(&b.g)).then_with(|| ids(a).cmp(ids(b)))
     });
     let mask = (1usize << bits) - 1;
     let mut table = vec![Slot { target: EMPTY, limit: 0 }; mask + 1];

@@ -20,7 +20,7 @@
 //!   where `h_j = xxh3_64_with_seed(utf8(id_j), seed)`.
 //! - A table of `slots` (a power of two, by default the smallest one at or
 //!   above 6 times the number of pieces) holds one piece per slot: largest
-//!   pieces first, then by `g`, each in the first free slot of its probe
+//!   pieces first, then by index, then by `g`, each in the first free slot of its probe
 //!   sequence (home = the top `log2 slots` bits of `g`, step `(g mod slots) | 1`).
 //! - Trial `i = 0, 1, ...` of a key hash `x` is `z = mix(x + (i + 1) * G)`
 //!   ([`trial`]): slot = the top `log2 slots` bits of `z`, mark = the next 32
