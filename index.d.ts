@@ -605,7 +605,7 @@ export interface KeyedAsyncOptions {
  *   on the order targets were given in or on earlier routers, so separate processes agree without coordination.
  * - **Proportional**: a target is a key's first choice with probability `capacity / total`, exactly.
  * - **Minimal movement, nearly**: adding or removing a target, or changing a capacity, moves keys only to or from
- *   that target, except the keys of the few pieces of others that its pieces push to another slot (about 5% of
+ *   that target, except the keys of the few pieces of others that its pieces push to another slot (0-8% of
  *   the least possible on average, no more than its own pieces' size); defaults move more when the table is
  *   rebuilt: when `6 * pieces` crosses a power of two or the median capacity does (about half of the keys).
  *   Pin `slots` and `bound` for pools that grow through those points (docs/keyed.md).
