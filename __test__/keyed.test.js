@@ -223,6 +223,8 @@ describe('movement', () => {
     return moved
   }
 
+  // These three changes push no other piece aside in this table (a push would move that piece's keys
+  // too; benches/keyed-movement-spread.js measures how often), so every moved key involves the target.
   test('adding, removing and resizing one target moves keys only to or from it', () => {
     const added = base.withTargets([...names, 'extra'], [...caps, 10])
     expect([added.slots, added.bound]).toEqual([base.slots, base.bound])
