@@ -1,4 +1,4 @@
-// Quality of gate's capacity policies against exact optima (benches/gate-flow.js):
+// Quality of gate's capacity policies against exact optima (__test__/support/gate-flow.js):
 // slots kept and score mass kept (the sum of the kept slots' scores) by
 // drop/score, drop/position, reroute/score and reroute/position, on synthetic
 // gates with skewed expert popularity:
@@ -23,7 +23,7 @@
 'use strict'
 
 const { gate } = require('..')
-const { maxKept, maxScore } = require('./gate-flow')
+const { maxKept, maxScore } = require('../__test__/support/gate-flow')
 const { chooseToken } = require('../__test__/support/gate-reference')
 const { mulberry32: random } = require('../__test__/support/mulberry32')
 
