@@ -150,7 +150,8 @@ function ensureLzmaBinary({ log } = {}) {
 }
 
 // `napi build --release` for `triple` (extra flags in `args`, e.g.
-// --use-napi-cross), logged to target/platforms/logs/<triple>.log; returns
+// --use-napi-cross), as `npm run build:native` runs it (types go to the
+// ignored native.d.ts, never over the hand-written index.d.ts), logged to target/platforms/logs/<triple>.log; returns
 // the path of the binary, phase-router.<suffix>.node in the repository.
 function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
@@ -159,7 +160,10 @@ function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
   log?.(`napi build --target ${triple} ${args.join(' ')} (output in ${path.relative(ROOT, logFile)})`)
   const file = path.join(ROOT, `phase-router.${suffix}.node`)
   fs.rmSync(file, { force: true })
-  sh(process.execPath, [cli, 'build', '--platform', '--release', '--no-js', '--target', triple, ...args], { env, logFile })
+  sh(process.execPath, [cli, 'build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--target', triple, ...args], {
+    env,
+    logFile,
+  })
   return file
 }
 
