@@ -5,6 +5,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const lib = require('../scripts/platforms/lib')
+const qemu = require('../scripts/platforms/qemu')
 const { discoverTargets, parseArgs, rowPassed, tableOf } = require('../scripts/platforms/index')
 
 describe('glibc floor', () => {
@@ -115,7 +116,7 @@ describe('target modules', () => {
 
   test('each module in the repository keeps the interface', () => {
     const names = discoverTargets()
-    expect(names).toEqual(expect.arrayContaining(['linux-x64-gnu']))
+    expect(names).toEqual(expect.arrayContaining(['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl']))
     for (const name of names) {
       const mod = require(`../scripts/platforms/targets/${name}`)
       expect([name, mod.target, typeof mod.triple, typeof mod.build, typeof mod.run]).toEqual([
@@ -130,14 +131,42 @@ describe('target modules', () => {
 
   test('arguments select targets and jest suites; unknown ones are refused', () => {
     const known = ['linux-x64-gnu', 'linux-arm64-gnu']
-    expect(parseArgs([], known)).toEqual({ targets: known, jest: true, jestSuites: null })
-    expect(parseArgs(['linux-arm64-gnu', '--no-jest'], known)).toEqual({ targets: ['linux-arm64-gnu'], jest: false, jestSuites: null })
+    expect(parseArgs([], known)).toEqual({ targets: known, jest: true, jestSuites: null, jestEmulated: false })
+    expect(parseArgs(['linux-arm64-gnu', '--no-jest'], known)).toEqual({
+      targets: ['linux-arm64-gnu'],
+      jest: false,
+      jestSuites: null,
+      jestEmulated: false,
+    })
     expect(parseArgs(['--jest-suites=golden,__test__/helpers.test.js'], known).jestSuites).toEqual([
       '__test__/golden.test.js',
       '__test__/helpers.test.js',
     ])
+    expect(parseArgs(['--jest-emulated'], known).jestEmulated).toBe(true)
     expect(() => parseArgs(['linux-riscv64-gnu'], known)).toThrow(/unknown target linux-riscv64-gnu/)
     expect(() => parseArgs(['--jest'], known)).toThrow(/unknown option --jest/)
+  })
+})
+
+describe('jest under emulation', () => {
+  // What a suite would need to start another process (the emulated Node's
+  // children cannot run here).
+  const SPAWNS = /child_process|execPath|runInChild|spawn|execFile|fork\(|new Worker/
+
+  test('runs only suites that exist and start no process', () => {
+    expect(qemu.SUITES_WITHOUT_CHILDREN.length).toBeGreaterThan(10)
+    for (const suite of qemu.SUITES_WITHOUT_CHILDREN) {
+      const source = fs.readFileSync(path.join(__dirname, '..', suite), 'utf8')
+      expect([suite, SPAWNS.test(source)]).toEqual([suite, false])
+    }
+  })
+
+  test('runs what was asked for, else nothing unless --jest-emulated', () => {
+    const ctx = { jest: true, jestSuites: null, jestEmulated: false }
+    expect(qemu.emulatedSuites(ctx)).toBeNull()
+    expect(qemu.emulatedSuites({ ...ctx, jestEmulated: true })).toBe(qemu.SUITES_WITHOUT_CHILDREN)
+    expect(qemu.emulatedSuites({ ...ctx, jestSuites: ['__test__/golden.test.js'] })).toEqual(['__test__/golden.test.js'])
+    expect(qemu.emulatedSuites({ ...ctx, jest: false, jestEmulated: true })).toBeNull()
   })
 })
 

@@ -5,11 +5,14 @@
 // build, wine), and prints one table:
 //   target | built (size, glibc floor or minimum OS) | loaded | golden | jest suites
 //
-// Usage: node scripts/platforms/index.js [target ...] [--no-jest] [--jest-suites=a,b]
-//   target         names from targets/ (all when none is given)
-//   --no-jest      build, load and golden check only
-//   --jest-suites  run only these jest suites (names as in __test__/, with or
-//                  without .test.js) wherever jest runs
+// Usage: node scripts/platforms/index.js [target ...] [--no-jest]
+//          [--jest-suites=a,b] [--jest-emulated]
+//   target          names from targets/ (all when none is given)
+//   --no-jest       build, load and golden check only
+//   --jest-suites   run only these jest suites (names as in __test__/, with or
+//                   without .test.js), on emulated targets too
+//   --jest-emulated run jest on emulated targets (qemu) too: by default only
+//                   the golden check runs there, as jest takes over an hour
 //
 // Each target is a module in targets/<target>.js with this interface:
 //   module.exports = {
@@ -17,7 +20,7 @@
 //     async build(ctx) -> { file, size, floor },
 //     async run(ctx, built) -> { loaded, golden, suites },
 //   }
-// where ctx = { root, cache, lib, jest, jestSuites, log }; `loaded` is
+// where ctx = { root, cache, lib, jest, jestSuites, jestEmulated, log }; `loaded` is
 // true, false or 'n/a'; `golden` e.g. '13/13' or 'n/a'; `suites` e.g.
 // '28/33', 'n/a' or a short reason. Not part of npm test: it takes many
 // minutes and downloads toolchains into target/platforms/ (kept).
@@ -55,9 +58,10 @@ function discoverTargets(dir = TARGETS_DIR) {
 }
 
 function parseArgs(argv, available) {
-  const options = { targets: [], jest: true, jestSuites: null }
+  const options = { targets: [], jest: true, jestSuites: null, jestEmulated: false }
   for (const arg of argv) {
     if (arg === '--no-jest') options.jest = false
+    else if (arg === '--jest-emulated') options.jestEmulated = true
     else if (arg.startsWith('--jest-suites='))
       options.jestSuites = arg.slice('--jest-suites='.length).split(',').filter(Boolean).map(suitePath)
     else if (arg.startsWith('-')) throw new RangeError(`unknown option ${arg}`)
@@ -86,7 +90,8 @@ function rowPassed(row) {
 async function runTarget(name, options) {
   const mod = require(path.join(TARGETS_DIR, `${name}.js`))
   const log = (msg) => console.error(`[${mod.target}] ${msg}`)
-  const ctx = { root: lib.ROOT, cache: lib.CACHE, lib, jest: options.jest, jestSuites: options.jestSuites, log }
+  const { jest, jestSuites, jestEmulated } = options
+  const ctx = { root: lib.ROOT, cache: lib.CACHE, lib, jest, jestSuites, jestEmulated, log }
   const row = { target: mod.target, built: null, loaded: 'n/a', golden: 'n/a', suites: 'n/a', why: '' }
   try {
     row.built = await mod.build(ctx)
