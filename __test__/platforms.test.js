@@ -84,6 +84,7 @@ describe('jest summary', () => {
     }
     const summary = lib.summariseJest(report)
     expect(summary.text).toBe('2/3')
+    expect(summary.tests).toBe('3/5')
     expect(summary.suites.find((s) => !s.passed)).toEqual({ name: '__test__/c.test.js', passed: false, failures: ['four'] })
   })
 

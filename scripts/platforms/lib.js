@@ -234,7 +234,9 @@ function summariseJest(report) {
     return { name: suiteName(suite.name), passed: failed.length === 0 && broken.length === 0, failures: [...failed, ...broken] }
   })
   const passed = suites.filter((s) => s.passed).length
-  return { passed, total: suites.length, suites, text: `${passed}/${suites.length}` }
+  const tests = report.testResults.flatMap((suite) => suite.assertionResults)
+  const testsPassed = tests.filter((t) => t.status === 'passed').length
+  return { passed, total: suites.length, suites, text: `${passed}/${suites.length}`, tests: `${testsPassed}/${tests.length}` }
 }
 
 // Runs jest with `command` (e.g. ['node'] or [qemu, ..., node]), by default
