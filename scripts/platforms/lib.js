@@ -131,24 +131,6 @@ function zigEnv({ log } = {}) {
   return { ...process.env, PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}` }
 }
 
-// napi's --use-napi-cross unpacks its toolchain with @napi-rs/lzma, whose
-// binary npm skips under Node < 22.20 (its `engines`), although it loads
-// there. Unpacks that binary into node_modules when it is missing.
-function ensureLzmaBinary({ log } = {}) {
-  const cross = require.resolve('@napi-rs/cross-toolchain', { paths: [require.resolve('@napi-rs/cli')] })
-  const lzma = require.resolve('@napi-rs/lzma', { paths: [cross] })
-  try {
-    require(lzma)
-    return
-  } catch {
-    // Missing binary: fetched below.
-  }
-  const { version } = JSON.parse(fs.readFileSync(path.join(path.dirname(lzma), 'package.json'), 'utf8'))
-  const name = `@napi-rs/lzma-${process.platform}-${process.arch}-gnu`
-  const unpacked = npmPackage(`${name}@${version}`, { log })
-  fs.cpSync(unpacked, path.join(ROOT, 'node_modules', name), { recursive: true })
-}
-
 // `napi build --release` for `triple` (extra flags in `args`, e.g.
 // --use-napi-cross), as `npm run build:native` runs it (types go to the
 // ignored native.d.ts, never over the hand-written index.d.ts), logged to target/platforms/logs/<triple>.log; returns
@@ -281,7 +263,6 @@ module.exports = {
   debianRoot,
   zigEnv,
   ZIG,
-  ensureLzmaBinary,
   napiBuild,
   elfFacts,
   glibcFloor,

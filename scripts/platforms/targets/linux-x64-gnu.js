@@ -1,14 +1,17 @@
-// linux-x64-gnu: this machine's own platform, built natively (so its glibc
-// floor is this machine's, where the release's napi cross toolchain gives
-// 2.17) and run directly by this machine's Node: golden check and every
-// jest suite.
+// linux-x64-gnu: this machine's own platform. Built as the release builds
+// it, against napi's cross toolchain (glibc 2.17 sysroot, see
+// ../napi-cross.js), not this machine's glibc, and run directly by this
+// machine's Node: golden check and every jest suite.
+const napiCross = require('../napi-cross')
+
 const triple = 'x86_64-unknown-linux-gnu'
 
 module.exports = {
   target: 'linux-x64-gnu',
   triple,
   async build(ctx) {
-    const file = ctx.lib.napiBuild(triple, 'linux-x64-gnu', { log: ctx.log })
+    napiCross.prepare(triple, { log: ctx.log })
+    const file = ctx.lib.napiBuild(triple, 'linux-x64-gnu', { args: ['--use-napi-cross'], log: ctx.log })
     return ctx.lib.elfFacts(file)
   },
   async run(ctx, built) {
