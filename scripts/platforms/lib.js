@@ -131,21 +131,30 @@ function zigEnv({ log } = {}) {
   return { ...process.env, PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}` }
 }
 
+// Where the binary for `suffix` goes: this machine's own one in the
+// repository, where the loader, jest and `npm run package` expect a local
+// build; the others under target/platforms/out/<suffix>/, where no suite
+// or script mistakes them for this machine's.
+function outputDir(suffix) {
+  const own = `${process.platform}-${process.arch}-gnu`
+  return suffix === own ? ROOT : cacheDir('out', suffix)
+}
+
 // `napi build --release` for `triple` (extra flags in `args`, e.g.
 // --use-napi-cross), as `npm run build:native` runs it (types go to the
-// ignored native.d.ts, never over the hand-written index.d.ts), logged to target/platforms/logs/<triple>.log; returns
-// the path of the binary, phase-router.<suffix>.node in the repository.
+// ignored native.d.ts, never over the hand-written index.d.ts), logged to
+// target/platforms/logs/<triple>.log; returns the path of the binary,
+// phase-router.<suffix>.node in outputDir(suffix).
 function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const logFile = path.join(cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
   log?.(`napi build --target ${triple} ${args.join(' ')} (output in ${path.relative(ROOT, logFile)})`)
-  const file = path.join(ROOT, `phase-router.${suffix}.node`)
+  const dir = outputDir(suffix)
+  const file = path.join(dir, `phase-router.${suffix}.node`)
   fs.rmSync(file, { force: true })
-  sh(process.execPath, [cli, 'build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--target', triple, ...args], {
-    env,
-    logFile,
-  })
+  const build = ['build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--output-dir', dir, '--target', triple]
+  sh(process.execPath, [cli, ...build, ...args], { env, logFile })
   return file
 }
 
@@ -263,6 +272,7 @@ module.exports = {
   debianRoot,
   zigEnv,
   ZIG,
+  outputDir,
   napiBuild,
   elfFacts,
   glibcFloor,
