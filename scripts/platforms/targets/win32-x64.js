@@ -36,7 +36,7 @@ async function build(ctx) {
   lib.sh('cargo', args, { env, logFile })
   // The name the CI workflow gives it; the loader takes it through
   // PHASE_ROUTER_NATIVE_PATH, as it looks for the MSVC name by itself.
-  const file = path.join(ctx.root, 'phase-router.win32-x64-gnu.node')
+  const file = path.join(lib.outputDir('win32-x64-gnu'), 'phase-router.win32-x64-gnu.node')
   fs.copyFileSync(path.join(ctx.root, 'target', triple, 'release', 'phase_router_node.dll'), file)
   const text = objdump(lib, log, ['-p'], file)
   const facts = { format: pe.parseFormat(text), imports: pe.parseImports(text), exports: pe.parseExports(text) }
@@ -54,6 +54,7 @@ async function run(ctx, built) {
   const { loaded, golden, output } = lib.goldenCheck(wine.throughFile(node.command), { env, log })
   if (loaded !== true) return { loaded, golden, suites: `n/a (${output.trim().split('\n')[0]})` }
   if (!ctx.jest) return { loaded, golden, suites: 'n/a (--no-jest)' }
+  wine.installWindowsBindings(lib, log)
   const jest = lib.runJest(node.command, { name: 'win32-x64', env, suites: ctx.jestSuites || [], inBand: false, log })
   for (const suite of jest.suites.filter((s) => !s.passed)) log(`${suite.name}: ${suite.failures.join('; ')}`)
   return { loaded, golden, suites: jest.text }

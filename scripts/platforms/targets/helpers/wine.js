@@ -100,6 +100,22 @@ function winePrefix(lib, install, log) {
   })
 }
 
+// Packages that npm installed with their Linux binary only, and which the
+// jest suites load: jest's resolver and the CLI's SVG renderer.
+const NATIVE_PARENTS = ['unrs-resolver', '@resvg/resvg-js']
+
+// Puts the win32-x64 binary package of each of NATIVE_PARENTS, at the
+// version it names, into node_modules beside the Linux one (npm installs
+// optional dependencies for the running platform only).
+function installWindowsBindings(lib, log) {
+  for (const parent of NATIVE_PARENTS) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(lib.ROOT, 'node_modules', parent, 'package.json'), 'utf8'))
+    const [name, version] = Object.entries(manifest.optionalDependencies).find(([dep]) => dep.endsWith('-win32-x64-msvc'))
+    const dest = path.join(lib.ROOT, 'node_modules', name)
+    if (!fs.existsSync(dest)) fs.cpSync(lib.npmPackage(`${name}@${version}`, { log }), dest, { recursive: true })
+  }
+}
+
 // Everything needed to run node.exe: { command, env(extra), node, version }.
 // `command` is [wine64, node.exe]; run scripts with it as with node.
 function wineNode(lib, log) {
@@ -112,4 +128,14 @@ function wineNode(lib, log) {
   return { command: [install.wine64, node], env, node, version }
 }
 
-module.exports = { toWinePath, fromWinePath, throughFile, wineInstall, wineEnv, winePrefix, wineNode, NODE_SPEC }
+module.exports = {
+  toWinePath,
+  fromWinePath,
+  throughFile,
+  wineInstall,
+  wineEnv,
+  winePrefix,
+  wineNode,
+  installWindowsBindings,
+  NODE_SPEC,
+}
