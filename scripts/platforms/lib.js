@@ -131,6 +131,14 @@ function zigEnv({ log } = {}) {
   return { ...process.env, PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}` }
 }
 
+// Rust's standard library for `triple`, from rustup when it is missing (a
+// clean machine). rustup is not run when the target is there already: two
+// rustup runs at once can corrupt its list of installed components.
+function ensureRustTarget(triple, { log } = {}) {
+  const installed = sh('rustup', ['target', 'list', '--installed']).split('\n')
+  if (!installed.includes(triple)) sh('rustup', ['target', 'add', triple], { log })
+}
+
 // Where the binary for `suffix` goes: this machine's own one in the
 // repository, where the loader, jest and `npm run package` expect a local
 // build; the others under target/platforms/out/<suffix>/, where no suite
@@ -146,6 +154,7 @@ function outputDir(suffix) {
 // target/platforms/logs/<triple>.log; returns the path of the binary,
 // phase-router.<suffix>.node in outputDir(suffix).
 function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
+  ensureRustTarget(triple, { log })
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const logFile = path.join(cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
