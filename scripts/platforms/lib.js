@@ -131,6 +131,14 @@ function zigEnv({ log } = {}) {
   return { ...process.env, PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}` }
 }
 
+// Rust's standard library for `triple`, from rustup when it is missing (a
+// clean machine). rustup is not run when the target is there already: two
+// rustup runs at once can corrupt its list of installed components.
+function ensureRustTarget(triple, { log } = {}) {
+  const installed = sh('rustup', ['target', 'list', '--installed']).split('\n')
+  if (!installed.includes(triple)) sh('rustup', ['target', 'add', triple], { log })
+}
+
 // Where the binary for `suffix` goes: this machine's own one in the
 // repository, where the loader, jest and `npm run package` expect a local
 // build; the others under target/platforms/out/<suffix>/, where no suite
@@ -146,6 +154,7 @@ function outputDir(suffix) {
 // target/platforms/logs/<triple>.log; returns the path of the binary,
 // phase-router.<suffix>.node in outputDir(suffix).
 function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
+  ensureRustTarget(triple, { log })
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const logFile = path.join(cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
@@ -232,7 +241,8 @@ function summariseJest(report) {
 
 // Runs jest with `command` (e.g. ['node'] or [qemu, ..., node]), by default
 // in band (workers spawn process.execPath, which an emulated Node cannot),
-// writing its log and report under the cache; returns summariseJest's result.
+// writing its log and report under the cache; returns summariseJest's
+// result, or a failed one when jest could not start.
 function runJest(command, { name, env = process.env, suites = [], inBand = true, log, timeout = 90 * 60 * 1000 } = {}) {
   const dir = cacheDir('jest')
   const report = path.join(dir, `${name}.json`)
@@ -249,9 +259,10 @@ function runJest(command, { name, env = process.env, suites = [], inBand = true,
     allowFail: true,
     timeout,
   })
-  if (!fs.existsSync(report))
-    throw new Error(`jest wrote no report; see ${path.relative(ROOT, logFile)}:\n${tail(fs.readFileSync(logFile, 'utf8'), 20)}`)
-  return summariseJest(JSON.parse(fs.readFileSync(report, 'utf8')))
+  if (fs.existsSync(report)) return summariseJest(JSON.parse(fs.readFileSync(report, 'utf8')))
+  log?.(`jest wrote no report:\n${tail(fs.readFileSync(logFile, 'utf8'), 20)}`)
+  const text = `failed (jest wrote no report, see ${path.relative(ROOT, logFile)})`
+  return { passed: 0, total: 0, suites: [], text, tests: 'n/a' }
 }
 
 // A Markdown table of `rows` (arrays of cells) under `header`.
