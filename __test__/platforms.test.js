@@ -4,7 +4,9 @@
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const YAML = require('yaml')
 const lib = require('../scripts/platforms/lib')
+const napiCross = require('../scripts/platforms/napi-cross')
 const qemu = require('../scripts/platforms/qemu')
 const { discoverTargets, parseArgs, rowPassed, tableOf } = require('../scripts/platforms/index')
 
@@ -147,6 +149,37 @@ describe('target modules', () => {
     expect(() => parseArgs(['linux-riscv64-gnu'], known)).toThrow(/unknown target linux-riscv64-gnu/)
     expect(() => parseArgs(['--jest'], known)).toThrow(/unknown option --jest/)
   })
+})
+
+describe('napi cross toolchain version', () => {
+  test('is the pinned one where it is published', () => {
+    expect(napiCross.pickVersion(['0.0.2', '0.0.16', '0.0.19', '1.0.3'], '1.0.3')).toBe('1.0.3')
+  })
+
+  test('is the newest older one where it is not (x86_64 stops at 1.0.0)', () => {
+    expect(napiCross.pickVersion(['0.0.16', '1.0.0'], '1.0.3')).toBe('1.0.0')
+    expect(napiCross.pickVersion(['0.0.16', '1.0.0', '1.0.5'], '1.0.3')).toBe('1.0.0')
+    expect(napiCross.pickVersion(['0.0.10', '0.0.9'], '0.0.12')).toBe('0.0.10')
+  })
+
+  test('the workflow prepares it before building, for every glibc build', () => {
+    const ci = YAML.parse(fs.readFileSync(path.join(__dirname, '..', '.github', 'workflows', 'CI.yml'), 'utf8'))
+    const steps = ci.jobs.build.steps
+    const prepare = steps.findIndex((s) => s.name === "Prepare napi's cross toolchain")
+    expect(steps[prepare]).toMatchObject({ if: "endsWith(matrix.settings.target, 'linux-gnu')" })
+    expect(steps[prepare].run).toMatch(/^node scripts\/platforms\/napi-cross\.js \$\{\{ matrix\.settings\.target \}\}$/)
+    expect(prepare).toBeLessThan(steps.findIndex((s) => s.name === 'Build'))
+  })
+
+  test('is none when every published version is newer', () => {
+    expect(napiCross.pickVersion(['1.0.5'], '1.0.3')).toBeNull()
+  })
+})
+
+test('zig and cargo-zigbuild are the versions the workflow installs', () => {
+  const ci = fs.readFileSync(path.join(__dirname, '..', '.github', 'workflows', 'CI.yml'), 'utf8')
+  const pins = Object.entries(lib.ZIG).map(([name, version]) => `${name}==${version}`)
+  expect(ci).toContain(`pip install ${pins.join(' ')}\n`)
 })
 
 describe('jest under emulation', () => {

@@ -131,39 +131,39 @@ function zigEnv({ log } = {}) {
   return { ...process.env, PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}` }
 }
 
-// napi's --use-napi-cross unpacks its toolchain with @napi-rs/lzma, whose
-// binary npm skips under Node < 22.20 (its `engines`), although it loads
-// there. Unpacks that binary into node_modules when it is missing.
-function ensureLzmaBinary({ log } = {}) {
-  const cross = require.resolve('@napi-rs/cross-toolchain', { paths: [require.resolve('@napi-rs/cli')] })
-  const lzma = require.resolve('@napi-rs/lzma', { paths: [cross] })
-  try {
-    require(lzma)
-    return
-  } catch {
-    // Missing binary: fetched below.
-  }
-  const { version } = JSON.parse(fs.readFileSync(path.join(path.dirname(lzma), 'package.json'), 'utf8'))
-  const name = `@napi-rs/lzma-${process.platform}-${process.arch}-gnu`
-  const unpacked = npmPackage(`${name}@${version}`, { log })
-  fs.cpSync(unpacked, path.join(ROOT, 'node_modules', name), { recursive: true })
+// Rust's standard library for `triple`, from rustup when it is missing (a
+// clean machine). rustup is not run when the target is there already: two
+// rustup runs at once can corrupt its list of installed components.
+function ensureRustTarget(triple, { log } = {}) {
+  const installed = sh('rustup', ['target', 'list', '--installed']).split('\n')
+  if (!installed.includes(triple)) sh('rustup', ['target', 'add', triple], { log })
+}
+
+// Where the binary for `suffix` goes: this machine's own one in the
+// repository, where the loader, jest and `npm run package` expect a local
+// build; the others under target/platforms/out/<suffix>/, where no suite
+// or script mistakes them for this machine's.
+function outputDir(suffix) {
+  const own = `${process.platform}-${process.arch}-gnu`
+  return suffix === own ? ROOT : cacheDir('out', suffix)
 }
 
 // `napi build --release` for `triple` (extra flags in `args`, e.g.
 // --use-napi-cross), as `npm run build:native` runs it (types go to the
-// ignored native.d.ts, never over the hand-written index.d.ts), logged to target/platforms/logs/<triple>.log; returns
-// the path of the binary, phase-router.<suffix>.node in the repository.
+// ignored native.d.ts, never over the hand-written index.d.ts), logged to
+// target/platforms/logs/<triple>.log; returns the path of the binary,
+// phase-router.<suffix>.node in outputDir(suffix).
 function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
+  ensureRustTarget(triple, { log })
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const logFile = path.join(cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
   log?.(`napi build --target ${triple} ${args.join(' ')} (output in ${path.relative(ROOT, logFile)})`)
-  const file = path.join(ROOT, `phase-router.${suffix}.node`)
+  const dir = outputDir(suffix)
+  const file = path.join(dir, `phase-router.${suffix}.node`)
   fs.rmSync(file, { force: true })
-  sh(process.execPath, [cli, 'build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--target', triple, ...args], {
-    env,
-    logFile,
-  })
+  const build = ['build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--output-dir', dir, '--target', triple]
+  sh(process.execPath, [cli, ...build, ...args], { env, logFile })
   return file
 }
 
@@ -281,7 +281,7 @@ module.exports = {
   debianRoot,
   zigEnv,
   ZIG,
-  ensureLzmaBinary,
+  outputDir,
   napiBuild,
   elfFacts,
   glibcFloor,

@@ -6,6 +6,7 @@
 // builds only for glibc; musl builds of them come from a PyPI musllinux wheel
 // (auditwheel bundles them, renamed, beside the extension it repairs).
 const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 
 const BUN_VERSION = '1.4.4'
@@ -80,10 +81,11 @@ function bunCommand(lib, arch, log) {
 }
 
 // A copy of the package without any binary beside it, so that the loader
-// has nothing to fall back to when the binary it is given is refused.
+// has nothing to fall back to when the binary it is given is refused. It is
+// made outside the repository: a second package.json named phase-router
+// inside it would confuse jest's module map.
 function stagePackage(lib) {
-  const dir = path.join(lib.CACHE, 'musl-refusal-package')
-  fs.rmSync(dir, { recursive: true, force: true })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phase-router-refusal-'))
   for (const entry of ['lib', 'binding.js', 'package.json'])
     fs.cpSync(path.join(lib.ROOT, entry), path.join(dir, entry), { recursive: true })
   return dir
@@ -92,10 +94,17 @@ function stagePackage(lib) {
 // Checks that Bun (musl) refuses the glibc binary of the same CPU with the
 // loader's error; returns the table note.
 function refusesGlibc(ctx, command, glibcSuffix) {
-  const glibc = path.join(ctx.root, `phase-router.${glibcSuffix}.node`)
+  const glibc = path.join(ctx.lib.outputDir(glibcSuffix), `phase-router.${glibcSuffix}.node`)
   if (!fs.existsSync(glibc)) return `glibc refusal not checked: build ${glibcSuffix} first`
   const env = { ...process.env, PHASE_ROUTER_NATIVE_PATH: glibc }
-  const { loaded, failed } = ctx.lib.goldenCheck(command, { env, args: [stagePackage(ctx.lib)], log: ctx.log })
+  const staged = stagePackage(ctx.lib)
+  let result
+  try {
+    result = ctx.lib.goldenCheck(command, { env, args: [staged], log: ctx.log })
+  } finally {
+    fs.rmSync(staged, { recursive: true, force: true })
+  }
+  const { loaded, failed } = result
   if (loaded === false && failed.includes('could not load the native addon')) {
     ctx.log(`the ${glibcSuffix} binary is refused: ${failed}`)
     return `${glibcSuffix} binary refused`

