@@ -13,7 +13,7 @@
 //   4. the WebAssembly build, when no native binary loads: ./phase-router.wasi.cjs
 //      (a local npm run build:wasm), then the package phase-router-wasm32-wasi.
 //      Falling back to it emits one warning (code PHASE_ROUTER_FALLBACK) that
-//      says why, since it is several times slower.
+//      says why, since it is about ten times slower.
 // The environment can reorder this (see wasmChoice).
 'use strict'
 
@@ -145,7 +145,7 @@ function loadBinding({ suffix = platformSuffix(), dir = __dirname, env = process
     binding = wasm()
     if (binding) {
       fallback(
-        `phase-router: no native addon loaded for ${wanted(suffix)}; using the WebAssembly build, which is several times ` +
+        `phase-router: no native addon loaded for ${wanted(suffix)}; using the WebAssembly build, which is about ten times ` +
           'slower. Set PHASE_ROUTER_WASM=1 to choose it without this warning, or PHASE_ROUTER_WASM=0 to fail instead. Tried:',
       )
     }
@@ -168,13 +168,12 @@ function loadError(suffix, choice, failures) {
     only: 'the WebAssembly build (asked for by PHASE_ROUTER_WASM=1 or NAPI_RS_FORCE_WASI=error)',
     never: `the native addon for ${wanted(suffix)} (PHASE_ROUTER_WASM=0 rules out the WebAssembly fallback)`,
   }[choice]
-  const hint =
-    choice === 'only'
-      ? `Install ${BINARY_NAME}-wasm32-wasi (npm install ${BINARY_NAME}-wasm32-wasi) or build it: npm run build:wasm.`
-      : PREBUILT[suffix]
-        ? `Reinstall phase-router so that npm installs its optional dependency ${BINARY_NAME}-${suffix}` +
-          ' (it is skipped by --omit=optional / --no-optional), or build from source with Rust: npm run build:native.'
-        : `Build from source with Rust (npm run build:native) or run on one of: ${Object.keys(PREBUILT).join(', ')}.`
+  const wasmHint = `The WebAssembly build is the optional dependency ${BINARY_NAME}-wasm32-wasi, or a local npm run build:wasm.`
+  const nativeHint = PREBUILT[suffix]
+    ? `Reinstall phase-router so that npm installs its optional dependency ${BINARY_NAME}-${suffix}` +
+      ' (it is skipped by --omit=optional / --no-optional), or build from source with Rust: npm run build:native.'
+    : `Build from source with Rust (npm run build:native) or run on one of: ${Object.keys(PREBUILT).join(', ')}.`
+  const hint = { fallback: `${nativeHint} ${wasmHint}`, first: `${wasmHint} ${nativeHint}`, only: wasmHint, never: nativeHint }[choice]
   const error = new Error(`phase-router: could not load ${what}. Tried:\n${failures.join('\n')}\n${hint}`)
   error.code = 'ERR_PHASE_ROUTER_NATIVE'
   return error

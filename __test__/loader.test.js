@@ -76,6 +76,7 @@ test('with no binary anywhere, the error names the platform and each attempt wit
   expect(msg).toContain('native addon for linux-arm64-gnu (aarch64-unknown-linux-gnu), nor its WebAssembly fallback')
   expect(msg).toMatch(/WebAssembly build \(.*phase-router\.wasi\.cjs\): Cannot find module/)
   expect(msg).toMatch(/WebAssembly package \(phase-router-wasm32-wasi\): Cannot find module 'phase-router-wasm32-wasi'/)
+  expect(msg).toContain('The WebAssembly build is the optional dependency phase-router-wasm32-wasi')
   expect(warnings).toEqual([])
 })
 
@@ -188,7 +189,8 @@ test.each([
   expect(msg).toContain('could not load the WebAssembly build (asked for by PHASE_ROUTER_WASM=1 or NAPI_RS_FORCE_WASI=error)')
   expect(msg).toMatch(/WebAssembly package \(phase-router-wasm32-wasi\): Cannot find module/)
   expect(msg).not.toContain('PHASE_ROUTER_NATIVE_PATH')
-  expect(msg).toContain('npm run build:wasm')
+  expect(msg).toContain('optional dependency phase-router-wasm32-wasi, or a local npm run build:wasm')
+  expect(msg).not.toContain('build:native')
 })
 
 test.each(['1', 'true'])('NAPI_RS_FORCE_WASI=%s prefers WebAssembly, and falls back to native with a warning', (value) => {
@@ -200,6 +202,10 @@ test.each(['1', 'true'])('NAPI_RS_FORCE_WASI=%s prefers WebAssembly, and falls b
   expect(warnings).toHaveLength(1)
   expect(warnings[0]).toMatch(FALLBACK)
   expect(warnings[0]).toContain('NAPI_RS_FORCE_WASI asks for the WebAssembly build, which did not load; using the native addon')
+  const msg = loadAs({ platform: 'linux', arch: 'arm64', musl: false, env: { NAPI_RS_FORCE_WASI: value } })
+  expect(msg).toContain('could not load the WebAssembly build (NAPI_RS_FORCE_WASI), nor the native addon for linux-arm64-gnu')
+  // WebAssembly was tried first.
+  expect(msg.indexOf('WebAssembly build (')).toBeLessThan(msg.indexOf('local build ('))
 })
 
 test('PHASE_ROUTER_WASM=0 never falls back, and wins over NAPI_RS_FORCE_WASI', () => {
@@ -208,6 +214,7 @@ test('PHASE_ROUTER_WASM=0 never falls back, and wins over NAPI_RS_FORCE_WASI', (
   expect(msg).toMatch(/^ERR_PHASE_ROUTER_NATIVE\n/)
   expect(msg).toContain('the native addon for linux-arm64-gnu (aarch64-unknown-linux-gnu) (PHASE_ROUTER_WASM=0 rules out')
   expect(msg).not.toContain('WebAssembly build (')
+  expect(msg).not.toContain('build:wasm')
   expect(loadAs({ env: { ...nativeStandIn(), PHASE_ROUTER_WASM: '0', NAPI_RS_FORCE_WASI: '1' } })).toBe('loaded: native')
 })
 
