@@ -40,6 +40,8 @@ pub struct Scratch {
     groups: Vec<(f64, u32)>,
     best: Vec<(f64, u32)>,
     maxima: Maxima,
+    passed: Vec<(f64, u32)>,
+    ranked: Vec<f64>,
     segments: Vec<(usize, usize)>,
 }
 
@@ -141,39 +143,77 @@ fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
 
 /// The `best.len()` best of the `values` in `segments` (`(first, len)`, in
 /// ascending order), best first, ties to the lower index. A cheap filter
-/// first ([`cut_bound`]); only the values at or above it (a few per row) go
-/// through the insertion, in index order, so the result is that of
-/// inserting every value.
+/// first ([`cut_bound`]); only the values at or above it (a few per row)
+/// are ranked. Every value better than one of the best passes the filter,
+/// so ranks among the passed are the ranks in the row.
 #[inline(always)]
-fn top_segments(values: &[f64], segments: &[(usize, usize)], maxima: &mut [f64; MAX_BLOCKS], best: &mut [(f64, u32)]) {
+fn top_segments(
+    values: &[f64],
+    segments: &[(usize, usize)],
+    maxima: &mut [f64; MAX_BLOCKS],
+    passed: &mut Vec<(f64, u32)>,
+    ranked: &mut Vec<f64>,
+    best: &mut [(f64, u32)],
+) {
     let width = best.len();
     let threshold = cut_bound(values, segments, width, maxima);
-    let mut filled = 0;
+    passed.clear();
     for &(first, len) in segments {
-        let segment = &values[first..first + len];
-        let mut masks = segment.chunks(64);
-        let mut base = first;
-        for chunk in &mut masks {
+        for (c, chunk) in values[first..first + len].chunks(64).enumerate() {
             // Which values pass, as bits (compares the compiler vectorizes),
             // then only those, lowest index first.
-            let mut passed = at_least(chunk, threshold);
-            while passed != 0 {
-                let i = base + passed.trailing_zeros() as usize;
-                passed &= passed - 1;
-                let value = values[i];
-                if filled == width && value <= best[width - 1].0 {
-                    continue;
-                }
-                let mut j = if filled == width { width - 1 } else { filled };
-                while j > 0 && best[j - 1].0 < value {
-                    best[j] = best[j - 1];
-                    j -= 1;
-                }
-                best[j] = (value, i as u32);
-                filled = (filled + 1).min(width);
+            let mut bits = at_least(chunk, threshold);
+            while bits != 0 {
+                let i = first + 64 * c + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                passed.push((values[i], i as u32));
             }
-            base += chunk.len();
         }
+    }
+    if passed.len() <= MAX_RANKED {
+        rank(passed, ranked, best);
+    } else {
+        insert(passed, best);
+    }
+}
+
+/// Most passed values that [`rank`] takes (it compares every pair).
+const MAX_RANKED: usize = 64;
+
+/// Writes each of the `passed` values (in index order) that ranks among the
+/// best `best.len()` at its rank: the number of values better than it (a
+/// higher value, or an equal one earlier). All pairs are compared, without
+/// the branches of an insertion, which a row of random values mispredicts.
+#[inline(always)]
+fn rank(passed: &[(f64, u32)], values: &mut Vec<f64>, best: &mut [(f64, u32)]) {
+    // The values alone, contiguous, so that the counts are vector compares.
+    values.clear();
+    values.extend(passed.iter().map(|p| p.0));
+    for (a, &(value, index)) in passed.iter().enumerate() {
+        let higher = values.iter().filter(|&&other| other > value).count();
+        let equal_before = values[..a].iter().filter(|&&other| other == value).count();
+        if let Some(slot) = best.get_mut(higher + equal_before) {
+            *slot = (value, index);
+        }
+    }
+}
+
+/// [`rank`]'s result by insertion, for long lists.
+#[inline(always)]
+fn insert(passed: &[(f64, u32)], best: &mut [(f64, u32)]) {
+    let width = best.len();
+    let mut filled = 0;
+    for &(value, index) in passed {
+        if filled == width && value <= best[width - 1].0 {
+            continue;
+        }
+        let mut j = if filled == width { width - 1 } else { filled };
+        while j > 0 && best[j - 1].0 < value {
+            best[j] = best[j - 1];
+            j -= 1;
+        }
+        best[j] = (value, index);
+        filled = (filled + 1).min(width);
     }
     debug_assert_eq!(filled, width);
 }
@@ -204,7 +244,7 @@ const MAX_BLOCKS: usize = 64;
 /// A value that at least `width` of the values in `segments` reach, so that
 /// the best `width` are all at or above it; minus infinity (no filter) when
 /// the row is too short. The values are dealt into `blocks` blocks (value
-/// `i` of a segment into block `i % blocks`), at least `2 * width` and at
+/// `i` of a segment into block `i % blocks`), at least `1.5 * width` and at
 /// most a quarter as many as values; the maxima of distinct blocks are
 /// distinct values, so the `width`-th largest maximum is such a bound.
 /// Dealing rather than cutting the row keeps the maxima loop a vertical
@@ -212,7 +252,7 @@ const MAX_BLOCKS: usize = 64;
 #[inline(always)]
 fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize, maxima: &mut [f64; MAX_BLOCKS]) -> f64 {
     let total: usize = segments.iter().map(|s| s.1).sum();
-    let Some(blocks) = [8, 16, 32, MAX_BLOCKS].into_iter().find(|&b| b >= 2 * width) else {
+    let Some(blocks) = [8, 16, 32, MAX_BLOCKS].into_iter().find(|&b| 2 * b >= 3 * width) else {
         return f64::NEG_INFINITY;
     };
     if 4 * blocks > total {
@@ -231,21 +271,17 @@ fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize, maxima: 
             *m = larger(*m, v);
         }
     }
-    // The `width`-th largest maximum: the first `width` slots keep the
-    // largest so far, descending, by insertion (a few dozen values).
-    for i in 1..blocks {
-        let m = maxima[i];
-        if i >= width && m <= maxima[width - 1] {
-            continue;
+    // The `width`-th largest maximum is the largest that at least `width`
+    // maxima reach: all pairs compared, without branches (a few vector
+    // compares per maximum), instead of a sort's unpredictable branches.
+    let mut cut = f64::NEG_INFINITY;
+    for &m in maxima.iter() {
+        let reached = maxima.iter().fold(0, |count, &other| count + usize::from(other >= m));
+        if reached >= width {
+            cut = larger(cut, m);
         }
-        let mut j = i.min(width - 1);
-        while j > 0 && maxima[j - 1] < m {
-            maxima[j] = maxima[j - 1];
-            j -= 1;
-        }
-        maxima[j] = m;
     }
-    maxima[width - 1]
+    cut
 }
 
 /// Fills `out` with the token's `out.len()` best eligible experts, best first
@@ -267,14 +303,14 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
 /// when such a tie could change the choice or its order.
 #[inline(always)]
 fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) -> bool {
-    let Scratch { score: ex, best, maxima, .. } = scratch;
+    let Scratch { score: ex, best, maxima, passed, ranked, .. } = scratch;
     let sum = exponentials(row, ex);
     let width = out.len();
     // One more than the width, to check the cut.
     let keep = (width + 1).min(row.len());
     best.clear();
     best.resize(keep, (0.0, 0));
-    top_segments(ex, &[(0, row.len())], &mut maxima.0, best);
+    top_segments(ex, &[(0, row.len())], &mut maxima.0, passed, ranked, best);
     let mut previous: Option<(f64, f64)> = None;
     for (i, &(value, e)) in best.iter().enumerate() {
         let score = value / sum;
@@ -298,7 +334,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 #[inline(always)]
 fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, best, maxima, segments } = scratch;
+    let Scratch { score, selection, order, groups, best, maxima, passed, ranked, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
@@ -342,7 +378,7 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
     best.resize(width, (0.0, 0));
     segments.clear();
     segments.extend(order.iter().map(|&group| (group as usize * size, size)));
-    top_segments(selection, segments, &mut maxima.0, best);
+    top_segments(selection, segments, &mut maxima.0, passed, ranked, best);
     for (c, &(value, e)) in out.iter_mut().zip(best.iter()) {
         *c = Candidate { expert: e, score: score[e as usize], selection: value };
     }
