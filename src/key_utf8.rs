@@ -7,7 +7,8 @@
 //! the key is read as UTF-16 and converted, on the heap.
 
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValueType};
-use napi::{sys, Error, Status};
+use napi::sys;
+#[cfg(not(target_family = "wasm"))]
 use std::ptr;
 
 /// Bytes a key may take before it is read into the heap instead.
@@ -35,6 +36,7 @@ impl KeyUtf8 {
 /// # Safety
 /// `env` and `value` must be the live environment and a value of the current
 /// call, and `buf` null or valid for writes of `size` bytes.
+#[cfg(not(target_family = "wasm"))]
 unsafe fn read(env: sys::napi_env, value: sys::napi_value, buf: *mut u8, size: usize) -> napi::Result<usize> {
     let mut len = 0usize;
     // SAFETY: guaranteed by the caller; `len` is a live local.
@@ -42,7 +44,7 @@ unsafe fn read(env: sys::napi_env, value: sys::napi_value, buf: *mut u8, size: u
     if status == sys::Status::napi_ok {
         Ok(len)
     } else {
-        Err(Error::new(Status::StringExpected, "key: expected a string"))
+        Err(napi::Error::new(napi::Status::StringExpected, "key: expected a string"))
     }
 }
 
