@@ -55,7 +55,7 @@
 
 mod assign;
 mod bias;
-mod choose;
+pub(crate) mod choose;
 mod exp;
 mod maximize;
 mod replicas;
@@ -65,7 +65,7 @@ pub use choose::Candidate;
 pub use replicas::{dispatch_replicas, Replicas};
 
 use crate::InputError;
-use crate::{parallel, MAX_SLOTS};
+use crate::{arch, parallel, MAX_SLOTS};
 use std::str::FromStr;
 
 /// How logits become scores.
@@ -394,11 +394,11 @@ pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
     // A few exponentials and comparisons per logit.
     let work = scores.len().saturating_mul(8);
     let per_chunk = parallel::chunk_len(tokens, work);
+    let cpu = arch::cpu();
     parallel::for_each_chunk(&mut out, per_chunk * width, work, choose::Scratch::default, |scratch, chunk, rows| {
-        for (i, row) in rows.chunks_mut(width).enumerate() {
-            let t = chunk * per_chunk + i;
-            choose::token(options, &scores[t * experts..(t + 1) * experts], scratch, row);
-        }
+        let first = chunk * per_chunk * experts;
+        let logits = &scores[first..first + rows.len() / width * experts];
+        cpu.gate_rows(options, logits, width, scratch, rows);
     });
     out
 }
