@@ -2,9 +2,13 @@
 //! the stack: the per-call path of `pick` and `lookupOne`, where turning the
 //! key into a heap `String` (two engine calls and an allocation) was a large
 //! part of a call that does well under a microsecond of work.
+//!
+//! Under WebAssembly the engine's UTF-8 is not Node's (see `text`), so there
+//! the key is read as UTF-16 and converted, on the heap.
 
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValueType};
-use napi::{sys, Error, Status};
+use napi::sys;
+#[cfg(not(target_family = "wasm"))]
 use std::ptr;
 
 /// Bytes a key may take before it is read into the heap instead.
@@ -32,6 +36,7 @@ impl KeyUtf8 {
 /// # Safety
 /// `env` and `value` must be the live environment and a value of the current
 /// call, and `buf` null or valid for writes of `size` bytes.
+#[cfg(not(target_family = "wasm"))]
 unsafe fn read(env: sys::napi_env, value: sys::napi_value, buf: *mut u8, size: usize) -> napi::Result<usize> {
     let mut len = 0usize;
     // SAFETY: guaranteed by the caller; `len` is a live local.
@@ -39,11 +44,20 @@ unsafe fn read(env: sys::napi_env, value: sys::napi_value, buf: *mut u8, size: u
     if status == sys::Status::napi_ok {
         Ok(len)
     } else {
-        Err(Error::new(Status::StringExpected, "key: expected a string"))
+        Err(napi::Error::new(napi::Status::StringExpected, "key: expected a string"))
     }
 }
 
 impl FromNapiValue for KeyUtf8 {
+    #[cfg(target_family = "wasm")]
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: napi-rs passes this call's environment and argument.
+        let text = unsafe { crate::text::JsText::from_napi_value(env, value)? };
+        let bytes = crate::text::into_string(text).into_bytes();
+        Ok(KeyUtf8 { inline: [0; INLINE], len: 0, heap: Some(bytes) })
+    }
+
+    #[cfg(not(target_family = "wasm"))]
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         let mut key = KeyUtf8 { inline: [0; INLINE], len: 0, heap: None };
         // SAFETY: napi-rs passes this call's environment and argument; the

@@ -8,6 +8,7 @@ use crate::args::{count, input_error, range_error, seed};
 use crate::key_utf8::KeyUtf8;
 use crate::limits::{copy, reserve};
 use crate::output::write_routes;
+use crate::text::{self, JsText};
 use napi::bindgen_prelude::{
     AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Float64ArraySlice, Int32Array, Int32ArraySlice,
     Uint32ArraySlice, Utf16String,
@@ -29,7 +30,7 @@ pub struct NativeKeyedRouter {
 #[napi(catch_unwind)]
 pub fn keyed_router(
     env: Env,
-    ids: Vec<String>,
+    #[napi(ts_arg_type = "Array<string>")] ids: Vec<JsText>,
     capacities: Float64ArraySlice,
     seed: BigInt,
     slots: Option<f64>,
@@ -41,6 +42,7 @@ pub fn keyed_router(
         Some(s) => return Err(range_error(&env, &format!("options.slots: {s} is not a power of two in [2, 2^31]"))),
         None => None,
     };
+    let ids = ids.into_iter().map(text::into_string).collect();
     let layout = Layout::with(ids, &capacities, seed, slots, bound).map_err(|e| input_error(&env, e))?;
     Ok(NativeKeyedRouter { layout: Arc::new(layout) })
 }
@@ -125,9 +127,10 @@ impl NativeKeyedRouter {
 
     /// The first preference of one string key.
     #[napi(catch_unwind)]
-    pub fn first_of(&self, key: String) -> i32 {
+    pub fn first_of(&self, #[napi(ts_arg_type = "string")] key: JsText) -> i32 {
         let mut row = [0i32; 1];
-        keyed::preferences_into(&self.layout, keyed::hash_str(key.as_bytes(), self.layout.seed()), &mut row, |_| false);
+        let x = keyed::hash_str(text::into_string(key).as_bytes(), self.layout.seed());
+        keyed::preferences_into(&self.layout, x, &mut row, |_| false);
         row[0]
     }
 
@@ -142,8 +145,13 @@ impl NativeKeyedRouter {
 
     /// `k` preferences of one string key.
     #[napi(catch_unwind, ts_return_type = "Int32Array")]
-    pub fn preferences_of<'env>(&self, env: &'env Env, key: String, k: f64) -> napi::Result<Int32ArraySlice<'env>> {
-        let x = keyed::hash_str(key.as_bytes(), self.layout.seed());
+    pub fn preferences_of<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "string")] key: JsText,
+        k: f64,
+    ) -> napi::Result<Int32ArraySlice<'env>> {
+        let x = keyed::hash_str(text::into_string(key).as_bytes(), self.layout.seed());
         self.preferences(env, x, k)
     }
 

@@ -12,7 +12,7 @@
 //! - [`output`]: the routes array, and the one write into memory JavaScript sees.
 //! - [`key_utf8`]: one string key read onto the stack, for the per-request keyed calls.
 //! - [`task`]: async work on the libuv pool; [`args`] and [`limits`]: argument
-//!   conversions and size caps.
+//!   conversions and size caps; [`text`]: strings read alike on every platform.
 
 // napi-derive registers the exports only outside cfg(test), so in the test
 // build that `cargo clippy --all-targets` also checks, everything looks unused.
@@ -28,6 +28,7 @@ mod limits;
 mod output;
 mod routing;
 mod task;
+mod text;
 
 /// Runs when an environment (the main thread or a Worker) loads the addon.
 ///
@@ -41,5 +42,18 @@ pub fn pin_module(_exports: napi::bindgen_prelude::Object) -> napi::Result<()> {
     // napi-rs has no such call there.
     #[cfg(not(target_family = "wasm"))]
     napi::bindgen_prelude::retain_current_module_for_unload_safety();
+    #[cfg(target_family = "wasm")]
+    single_threaded_pool();
     Ok(())
+}
+
+/// Under WebAssembly the kernel runs on one thread: its pool threads would be
+/// Workers sharing one wasm memory, which the V8 of Node 20 handled
+/// unreliably when this was first tried. A pool of one makes the kernel take
+/// its sequential paths, whatever `RAYON_NUM_THREADS` says. A second
+/// environment (a Worker) finds the pool already built, the state wanted, so
+/// that error is ignored.
+#[cfg(target_family = "wasm")]
+fn single_threaded_pool() {
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
 }
