@@ -12,12 +12,14 @@ const randomKeys = (count, seed) => {
 const sum = (xs) => xs.reduce((a, b) => a + b, 0)
 
 describe('construction and arguments', () => {
-  test('defaults: capacity 1 each, seed 0, a power-of-two table', () => {
+  test('defaults: capacity 1 each, seed 0, a power-of-two table of 6 slots per piece or more', () => {
     const r = new KeyedRouter({ targets: ['a', 'b', 'c'] })
     expect(r.targets).toEqual(['a', 'b', 'c'])
     expect(Array.from(r.capacities)).toEqual([1, 1, 1])
     expect(r.seed).toBe(0n)
-    expect(r.slots).toBe(8)
+    // Unit 1 (the median), three pieces, 18 slots rounded up.
+    expect(r.bound).toBe(1)
+    expect(r.slots).toBe(32)
     expect(r.meanTrials).toBeCloseTo((r.slots * r.bound) / 3)
   })
 
@@ -44,7 +46,10 @@ describe('construction and arguments', () => {
     expect(() => new KeyedRouter({ targets: ['a', 'b'], capacities: [1, -1] })).toThrow(/capacities\[1\]/)
     expect(() => new KeyedRouter({ targets: ['a'], capacities: [NaN] })).toThrow(RangeError)
     expect(() => new KeyedRouter({ targets: ['a'], slots: 3 })).toThrow(/options.slots/)
-    expect(() => new KeyedRouter({ targets: ['a'], capacities: [4], bound: 2 })).toThrow(/options.bound/)
+    expect(() => new KeyedRouter({ targets: ['a'], bound: 0 })).toThrow(/options.bound: 0 is not a finite positive number/)
+    expect(() => new KeyedRouter({ targets: ['a', 'b', 'c'], slots: 2, bound: 1 })).toThrow(
+      /options.slots: 2 slots cannot hold the 3 pieces/,
+    )
     expect(() => new KeyedRouter({ targets: ['a'], seed: -1 })).toThrow(RangeError)
     const r = new KeyedRouter({ targets: ['a', 'b'] })
     expect(() => r.lookup(['x'], 3)).toThrow(/k: 3 exceeds the number of targets \(2\)/)
@@ -116,8 +121,14 @@ describe('lookups', () => {
   test('non-ASCII keys hash as UTF-8 (lone surrogates as U+FFFD)', () => {
     const r = new KeyedRouter({ targets: ids(10) })
     const odd = ['héllo', '日本語', 'emoji 😀', 'a\uD800', '']
-    const batch = r.lookup(odd)
-    odd.forEach((key, i) => expect(r.lookupOne(key)[0]).toBe(batch[i]))
+    // Keys around and past the 256 bytes read onto the stack, some ending in a multi-byte character.
+    const long = [250, 251, 252, 253, 254, 255, 256, 300].flatMap((n) => ['x'.repeat(n), `${'x'.repeat(n - 4)}😀`, 'é'.repeat(n >> 1)])
+    const all = [...odd, ...long, 'y'.repeat(100_000)]
+    const batch = r.lookup(all)
+    all.forEach((key, i) => {
+      expect(r.lookupOne(key)[0]).toBe(batch[i])
+      expect(r.pick(key)).toBe(r.targets[batch[i]])
+    })
     expect(r.hash('a\uD800')).toBe(r.hash('a\uFFFD'))
   })
 

@@ -152,14 +152,28 @@ test('every built target is tested, Linux in slim and alpine containers, aarch64
 test('the wasm build is tested as a user forces it; the stand-in is tested on Windows and never published', () => {
   const names = (job) => stepUsing(job, 'actions/download-artifact').map((s) => s.with.name)
   const wasm = ci.jobs['test-wasm']
-  expect(names(wasm)).toEqual(['bindings-wasm32-wasip1-threads'])
-  expect(wasm.steps.find((s) => s.run === 'npx jest').env).toEqual({ NAPI_RS_FORCE_WASI: '1' })
+  expect(names(wasm)).toEqual(['bindings-wasm32-wasip1-threads', 'bindings-x86_64-unknown-linux-gnu'])
+  const jest = wasm.steps.find((s) => (s.run || '').startsWith('npx jest'))
+  expect(jest).toEqual({
+    run: 'npx jest --testPathIgnorePatterns "$(node scripts/platforms/wasm-suites.js)"',
+    env: { PHASE_ROUTER_WASM: '1' },
+  })
   const gnu = ci.jobs['test-windows-gnu']
   expect(gnu['runs-on']).toBe('windows-latest')
   expect(names(gnu)).toEqual(['standin-x86_64-pc-windows-gnu', 'bindings-x86_64-pc-windows-msvc'])
   expect(gnu.env.PHASE_ROUTER_NATIVE_PATH).toMatch(/\/phase-router\.win32-x64-gnu\.node$/)
   expect(ci.jobs.release.needs).toContain('test-wasm')
   expect(ci.jobs.release.needs).not.toContain('test-windows-gnu')
+})
+
+test('the suites the wasm job leaves out are real suites, each with its reason, and its pattern matches only them', () => {
+  const { INAPPLICABLE, ignorePattern } = require('../scripts/platforms/wasm-suites')
+  const pattern = new RegExp(ignorePattern())
+  const suites = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))
+  const left = suites.filter((f) => pattern.test(`/checkout/__test__/${f}`)).map((f) => f.replace(/\.test\.js$/, ''))
+  expect(left).toEqual(Object.keys(INAPPLICABLE).sort())
+  expect(pattern.test('/checkout/__test__/e2e/package.test.js')).toBe(false)
+  for (const why of Object.values(INAPPLICABLE)) expect(why).toMatch(/\w{3,} \w{3,} \w{3,}/)
 })
 
 test('release runs only on version tags, after the tests, with the napi publishing steps in order', () => {

@@ -5,8 +5,10 @@
 //! keys crosses into Rust in one call instead of a million.
 
 use crate::args::{count, input_error, range_error, seed};
+use crate::key_utf8::KeyUtf8;
 use crate::limits::{copy, reserve};
 use crate::output::write_routes;
+use crate::text::{self, JsText};
 use napi::bindgen_prelude::{
     AbortSignal, AsyncTask, BigInt, BigUint64ArraySlice, Float64ArraySlice, Int32Array, Int32ArraySlice,
     Uint32ArraySlice, Utf16String,
@@ -28,7 +30,7 @@ pub struct NativeKeyedRouter {
 #[napi(catch_unwind)]
 pub fn keyed_router(
     env: Env,
-    ids: Vec<String>,
+    #[napi(ts_arg_type = "Array<string>")] ids: Vec<JsText>,
     capacities: Float64ArraySlice,
     seed: BigInt,
     slots: Option<f64>,
@@ -40,6 +42,7 @@ pub fn keyed_router(
         Some(s) => return Err(range_error(&env, &format!("options.slots: {s} is not a power of two in [2, 2^31]"))),
         None => None,
     };
+    let ids = ids.into_iter().map(text::into_string).collect();
     let layout = Layout::with(ids, &capacities, seed, slots, bound).map_err(|e| input_error(&env, e))?;
     Ok(NativeKeyedRouter { layout: Arc::new(layout) })
 }
@@ -124,9 +127,10 @@ impl NativeKeyedRouter {
 
     /// The first preference of one string key.
     #[napi(catch_unwind)]
-    pub fn first_of(&self, key: String) -> i32 {
+    pub fn first_of(&self, #[napi(ts_arg_type = "string")] key: JsText) -> i32 {
         let mut row = [0i32; 1];
-        keyed::preferences_into(&self.layout, keyed::hash_str(key.as_bytes(), self.layout.seed()), &mut row, |_| false);
+        let x = keyed::hash_str(text::into_string(key).as_bytes(), self.layout.seed());
+        keyed::preferences_into(&self.layout, x, &mut row, |_| false);
         row[0]
     }
 
@@ -141,8 +145,13 @@ impl NativeKeyedRouter {
 
     /// `k` preferences of one string key.
     #[napi(catch_unwind, ts_return_type = "Int32Array")]
-    pub fn preferences_of<'env>(&self, env: &'env Env, key: String, k: f64) -> napi::Result<Int32ArraySlice<'env>> {
-        let x = keyed::hash_str(key.as_bytes(), self.layout.seed());
+    pub fn preferences_of<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "string")] key: JsText,
+        k: f64,
+    ) -> napi::Result<Int32ArraySlice<'env>> {
+        let x = keyed::hash_str(text::into_string(key).as_bytes(), self.layout.seed());
         self.preferences(env, x, k)
     }
 
@@ -343,14 +352,15 @@ impl Task for KeyedTask {
 }
 
 /// The first preference of one string key, the router passed as an external
-/// handle: `pick`'s path, about half the call cost of a method on this class.
+/// handle and the key read onto the stack: the path of `pick` and of
+/// `lookupOne(key)`, about half the call cost of a method on this class.
 #[napi(catch_unwind)]
 pub fn keyed_first_ext(
     #[napi(ts_arg_type = "ExternalObject<unknown>")] router: &napi::bindgen_prelude::External<Arc<Layout>>,
-    key: String,
+    #[napi(ts_arg_type = "string")] key: KeyUtf8,
 ) -> i32 {
     let mut row = [0i32; 1];
-    keyed::preferences_into(router, keyed::hash_str(key.as_bytes(), router.seed()), &mut row, |_| false);
+    keyed::preferences_into(router, keyed::hash_str(key.bytes(), router.seed()), &mut row, |_| false);
     row[0]
 }
 
@@ -366,12 +376,12 @@ pub fn keyed_handle(router: &NativeKeyedRouter) -> napi::bindgen_prelude::Extern
 pub fn keyed_preferences_ext<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<unknown>")] router: &napi::bindgen_prelude::External<Arc<Layout>>,
-    key: String,
+    #[napi(ts_arg_type = "string")] key: KeyUtf8,
     out: Int32ArraySlice<'env>,
 ) -> napi::Result<()> {
     let slots = out.len();
     keyed::check_k(router, 1, slots).map_err(|e| input_error(env, e))?;
-    let x = keyed::hash_str(key.as_bytes(), router.seed());
+    let x = keyed::hash_str(key.bytes(), router.seed());
     write_routes(env, Some(out), slots, &[], |out| {
         keyed::preferences_into(router, x, out, |_| false);
         Ok(())

@@ -10,8 +10,9 @@
 //! - [`calls`]: each router call's arguments as one checked request, shared
 //!   by its sync and async export.
 //! - [`output`]: the routes array, and the one write into memory JavaScript sees.
+//! - [`key_utf8`]: one string key read onto the stack, for the per-request keyed calls.
 //! - [`task`]: async work on the libuv pool; [`args`] and [`limits`]: argument
-//!   conversions and size caps.
+//!   conversions and size caps; [`text`]: strings read alike on every platform.
 
 // napi-derive registers the exports only outside cfg(test), so in the test
 // build that `cargo clippy --all-targets` also checks, everything looks unused.
@@ -21,11 +22,13 @@ mod args;
 mod calls;
 mod gate;
 mod helpers;
+mod key_utf8;
 mod keyed;
 mod limits;
 mod output;
 mod routing;
 mod task;
+mod text;
 
 /// Runs when an environment (the main thread or a Worker) loads the addon.
 ///
@@ -39,5 +42,18 @@ pub fn pin_module(_exports: napi::bindgen_prelude::Object) -> napi::Result<()> {
     // napi-rs has no such call there.
     #[cfg(not(target_family = "wasm"))]
     napi::bindgen_prelude::retain_current_module_for_unload_safety();
+    #[cfg(target_family = "wasm")]
+    single_threaded_pool();
     Ok(())
+}
+
+/// Under WebAssembly the kernel runs on one thread: its pool threads would be
+/// Workers sharing one wasm memory, which the V8 of Node 20 handled
+/// unreliably when this was first tried. A pool of one makes the kernel take
+/// its sequential paths, whatever `RAYON_NUM_THREADS` says. A second
+/// environment (a Worker) finds the pool already built, the state wanted, so
+/// that error is ignored.
+#[cfg(target_family = "wasm")]
+fn single_threaded_pool() {
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
 }

@@ -51,7 +51,57 @@ pub fn write_routes<'env>(
     // running, nothing can detach or resize either).
     let memory = unsafe { routes.as_mut() };
     write(memory).map_err(|e| input_error(env, e))?;
+    publish(env, &routes)?;
     Ok(routes)
+}
+
+/// Makes the values just written visible to JavaScript. Natively the slice
+/// is the array's own memory, so there is nothing to do.
+#[cfg(not(target_family = "wasm"))]
+fn publish(_env: &Env, _routes: &Int32ArraySlice) -> napi::Result<()> {
+    Ok(())
+}
+
+/// Under WebAssembly (emnapi) the slice is a copy of the array in wasm
+/// memory, made when the array was created or read, so the values written
+/// there must be copied back into the JavaScript array.
+#[cfg(target_family = "wasm")]
+fn publish(env: &Env, routes: &Int32ArraySlice) -> napi::Result<()> {
+    use napi::JsValue;
+    let bytes = std::mem::size_of_val(&routes[..]);
+    // emnapi throws for an empty array (it has no wasm address), and there is nothing to copy.
+    if bytes == 0 {
+        return Ok(());
+    }
+    let mut array = routes.value().value;
+    // SAFETY: `array` is a live handle to the typed array in this call's
+    // environment, on its thread; emnapi only reads the handle and may
+    // replace it with a handle to the same array.
+    let status = unsafe { emnapi::emnapi_sync_memory(env.raw(), false, &mut array, 0, bytes) };
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(napi::Error::new(napi::Status::GenericFailure, "could not copy the routes out of wasm memory"))
+    }
+}
+
+/// emnapi's own call (include/node/emnapi.h), which napi-rs does not export.
+#[cfg(target_family = "wasm")]
+mod emnapi {
+    use napi::sys;
+
+    extern "C" {
+        /// Copies `length` bytes from `byte_offset` of an ArrayBuffer or view
+        /// between its JavaScript memory and its wasm copy: into wasm when
+        /// `js_to_wasm`, out of it otherwise.
+        pub fn emnapi_sync_memory(
+            env: sys::napi_env,
+            js_to_wasm: bool,
+            arraybuffer_or_view: *mut sys::napi_value,
+            byte_offset: usize,
+            length: usize,
+        ) -> sys::napi_status;
+    }
 }
 
 /// The caller's `out`, once its length and its distance from every input are checked.
