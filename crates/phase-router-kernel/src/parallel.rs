@@ -76,6 +76,26 @@ pub fn for_each_chunk<T, S>(
     }
 }
 
+/// [`for_each_chunk`] over two slices cut at the same places: chunk `index`
+/// is `a[index * a_len..][..a_len]` with `b[index * b_len..][..b_len]`
+/// (both slices hold the same number of chunks).
+pub fn for_each_chunk_pair<A, B>(
+    a: &mut [A],
+    b: &mut [B],
+    (a_len, b_len): (usize, usize),
+    work: usize,
+    body: impl Fn(usize, &mut [A], &mut [B]) + Send + Sync,
+) where
+    A: Send,
+    B: Send,
+{
+    if on_pool(work) {
+        a.par_chunks_mut(a_len).zip(b.par_chunks_mut(b_len)).enumerate().for_each(|(index, (a, b))| body(index, a, b));
+    } else {
+        a.chunks_mut(a_len).zip(b.chunks_mut(b_len)).enumerate().for_each(|(index, (a, b))| body(index, a, b));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +127,15 @@ mod tests {
         assert_eq!(pool.install(|| chunk_len(1000, POOL_WORK)), 167);
         assert_eq!(chunk_len(1000, 1), 1000);
         assert_eq!(join(1, || 1, || 2), (1, 2));
+        let pairs = |work| {
+            let (mut a, mut b) = (vec![0; 10], vec![0; 20]);
+            for_each_chunk_pair(&mut a, &mut b, (3, 6), work, |index, a, b| {
+                a.fill(index);
+                b.fill(10 * index);
+            });
+            (a, b)
+        };
+        assert_eq!(pool.install(|| pairs(POOL_WORK)), pairs(1));
+        assert_eq!(pairs(1).0, [0, 0, 0, 1, 1, 1, 2, 2, 2, 3]);
     }
 }

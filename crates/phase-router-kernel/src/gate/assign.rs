@@ -3,7 +3,7 @@
 //! parallel over experts where each expert decides alone), never in an order
 //! that depends on threads.
 
-use super::choose::{best_first, Candidate};
+use super::choose::Candidate;
 use super::Priority;
 use crate::parallel;
 
@@ -15,14 +15,19 @@ pub struct Slots<'a> {
     pub scores: &'a mut [f64],
 }
 
-/// Every token keeps its first `k` candidates (no capacity).
+/// Every token keeps its first `k` candidates (no capacity), in parallel over tokens.
 pub fn keep_all(candidates: &[Candidate], width: usize, k: usize, slots: &mut Slots) {
-    for (t, row) in candidates.chunks(width).enumerate() {
-        for (i, c) in row[..k].iter().enumerate() {
-            slots.experts[t * k + i] = c.expert as i32;
-            slots.scores[t * k + i] = c.score;
+    let work = slots.experts.len().saturating_mul(2);
+    let per_chunk = parallel::chunk_len(candidates.len() / width, work) * k;
+    let lens = (per_chunk, per_chunk);
+    parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
+        let rows = candidates[chunk * per_chunk / k * width..].chunks(width);
+        for ((row, experts), scores) in rows.zip(experts.chunks_mut(k)).zip(scores.chunks_mut(k)) {
+            for ((c, e), s) in row[..k].iter().zip(experts).zip(scores) {
+                (*e, *s) = (c.expert as i32, c.score);
+            }
         }
-    }
+    });
 }
 
 /// `overflow: 'drop'`: each token's first `k` candidates in its slots, then
@@ -43,14 +48,16 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
             }
         }
         Priority::Score => {
-            // Each expert's slots in token order, then each expert over its cap
-            // keeps its `cap` highest scores (ties to the earlier token, which
-            // is the lower slot index).
-            let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); caps.len()];
-            for (slot, &e) in slots.experts.iter().enumerate() {
-                buckets[e as usize].push(slot as u32);
+            // Each expert's slots in token order, each with its score as an
+            // integer key (smaller is better), then each expert over its cap
+            // keeps its `cap` best (key, slot) pairs: the highest scores, ties
+            // to the earlier token, which is the lower slot index. Comparing
+            // the pairs themselves, not scores looked up by slot, keeps the
+            // selection's compares in its own buffer.
+            let mut buckets: Vec<Vec<(u64, u32)>> = vec![Vec::new(); caps.len()];
+            for (slot, (&e, &score)) in slots.experts.iter().zip(slots.scores.iter()).enumerate() {
+                buckets[e as usize].push((descending(score), slot as u32));
             }
-            let scores = &*slots.scores;
             let work = slots.experts.len().saturating_mul(8);
             let per_chunk = parallel::chunk_len(buckets.len(), work);
             parallel::for_each_chunk(
@@ -64,9 +71,7 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
                         if b.len() > cap {
                             // The order is total, so the kept set is unique.
                             if cap > 0 {
-                                b.select_nth_unstable_by(cap - 1, |&x, &y| {
-                                    best_first((scores[x as usize], x), (scores[y as usize], y))
-                                });
+                                b.select_nth_unstable(cap - 1);
                             }
                             b.drain(..cap);
                         } else {
@@ -76,7 +81,7 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
                 },
             );
             // Each bucket now holds the slots its expert drops.
-            for &slot in buckets.iter().flatten() {
+            for &(_, slot) in buckets.iter().flatten() {
                 slots.experts[slot as usize] = -1;
             }
         }

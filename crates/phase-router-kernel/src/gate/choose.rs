@@ -41,7 +41,6 @@ pub struct Scratch {
     best: Vec<(f64, u32)>,
     maxima: Maxima,
     passed: Vec<(f64, u32)>,
-    ranked: Vec<f64>,
     segments: Vec<(usize, usize)>,
 }
 
@@ -144,15 +143,14 @@ fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
 /// The `best.len()` best of the `values` in `segments` (`(first, len)`, in
 /// ascending order), best first, ties to the lower index. A cheap filter
 /// first ([`cut_bound`]); only the values at or above it (a few per row)
-/// are ranked. Every value better than one of the best passes the filter,
-/// so ranks among the passed are the ranks in the row.
+/// are inserted, in index order. Every value better than one of the best
+/// passes the filter, so the result is that of inserting every value.
 #[inline(always)]
 fn top_segments(
     values: &[f64],
     segments: &[(usize, usize)],
     maxima: &mut [f64; MAX_BLOCKS],
     passed: &mut Vec<(f64, u32)>,
-    ranked: &mut Vec<f64>,
     best: &mut [(f64, u32)],
 ) {
     let width = best.len();
@@ -170,35 +168,11 @@ fn top_segments(
             }
         }
     }
-    if passed.len() <= MAX_RANKED {
-        rank(passed, ranked, best);
-    } else {
-        insert(passed, best);
-    }
+    insert(passed, best);
 }
 
-/// Most passed values that [`rank`] takes (it compares every pair).
-const MAX_RANKED: usize = 64;
-
-/// Writes each of the `passed` values (in index order) that ranks among the
-/// best `best.len()` at its rank: the number of values better than it (a
-/// higher value, or an equal one earlier). All pairs are compared, without
-/// the branches of an insertion, which a row of random values mispredicts.
-#[inline(always)]
-fn rank(passed: &[(f64, u32)], values: &mut Vec<f64>, best: &mut [(f64, u32)]) {
-    // The values alone, contiguous, so that the counts are vector compares.
-    values.clear();
-    values.extend(passed.iter().map(|p| p.0));
-    for (a, &(value, index)) in passed.iter().enumerate() {
-        let higher = values.iter().filter(|&&other| other > value).count();
-        let equal_before = values[..a].iter().filter(|&&other| other == value).count();
-        if let Some(slot) = best.get_mut(higher + equal_before) {
-            *slot = (value, index);
-        }
-    }
-}
-
-/// [`rank`]'s result by insertion, for long lists.
+/// Inserts each of the `passed` values (in index order) into the best, so
+/// far, which ties leave to the earlier.
 #[inline(always)]
 fn insert(passed: &[(f64, u32)], best: &mut [(f64, u32)]) {
     let width = best.len();
@@ -303,14 +277,14 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
 /// when such a tie could change the choice or its order.
 #[inline(always)]
 fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) -> bool {
-    let Scratch { score: ex, best, maxima, passed, ranked, .. } = scratch;
+    let Scratch { score: ex, best, maxima, passed, .. } = scratch;
     let sum = exponentials(row, ex);
     let width = out.len();
     // One more than the width, to check the cut.
     let keep = (width + 1).min(row.len());
     best.clear();
     best.resize(keep, (0.0, 0));
-    top_segments(ex, &[(0, row.len())], &mut maxima.0, passed, ranked, best);
+    top_segments(ex, &[(0, row.len())], &mut maxima.0, passed, best);
     let mut previous: Option<(f64, f64)> = None;
     for (i, &(value, e)) in best.iter().enumerate() {
         let score = value / sum;
@@ -334,7 +308,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 #[inline(always)]
 fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, best, maxima, passed, ranked, segments } = scratch;
+    let Scratch { score, selection, order, groups, best, maxima, passed, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
@@ -378,7 +352,7 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
     best.resize(width, (0.0, 0));
     segments.clear();
     segments.extend(order.iter().map(|&group| (group as usize * size, size)));
-    top_segments(selection, segments, &mut maxima.0, passed, ranked, best);
+    top_segments(selection, segments, &mut maxima.0, passed, best);
     for (c, &(value, e)) in out.iter_mut().zip(best.iter()) {
         *c = Candidate { expert: e, score: score[e as usize], selection: value };
     }

@@ -374,13 +374,7 @@ pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> 
             maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
         }
     }
-    weights(&gated.experts, &slot_scores, k, options, &mut gated.weights);
-    for (slot, &e) in gated.experts.iter().enumerate() {
-        if e >= 0 {
-            gated.positions[slot] = gated.counts[e as usize];
-            gated.counts[e as usize] += 1;
-        }
-    }
+    finish(&slot_scores, k, options, &mut gated);
     gated.kept = gated.counts.iter().map(|&c| c as usize).sum();
     gated.dropped = slots_len - gated.kept;
     Ok(gated)
@@ -403,23 +397,46 @@ pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
     out
 }
 
-/// Combine weights from the kept slots' scores, in parallel over tokens.
-fn weights(experts: &[i32], scores: &[f64], k: usize, options: &GateOptions, out: &mut [f32]) {
-    let work = experts.len().saturating_mul(2);
-    let per_chunk = parallel::chunk_len(experts.len() / k.max(1), work);
+/// Weights, positions and counts from the kept slots, in parallel over
+/// chunks of tokens: each chunk counts its tokens per expert, the counts of
+/// the chunks before it are where its tokens' places start (the same places
+/// as one pass in token order, however the tokens are cut).
+fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut Gated) {
+    let (slots, experts) = (&gated.experts, options.experts);
+    let work = slots.len().saturating_mul(4);
+    let per_chunk = parallel::chunk_len(slots.len() / k, work) * k;
+    let mut starts = vec![0i32; slots.len().div_ceil(per_chunk) * experts];
     parallel::for_each_chunk(
-        out,
-        per_chunk * k,
+        &mut starts,
+        experts,
         work,
         || (),
-        |_, chunk, rows| {
-            let first = chunk * per_chunk * k;
-            for (i, weight) in rows.chunks_mut(k).enumerate() {
-                let at = first + i * k;
-                token_weights(&experts[at..at + k], &scores[at..at + k], options, weight);
+        |_, chunk, counts| {
+            for &e in slots[chunk * per_chunk..].iter().take(per_chunk).filter(|&&e| e >= 0) {
+                counts[e as usize] += 1;
             }
         },
     );
+    let counts = &mut gated.counts;
+    for chunk in starts.chunks_mut(experts) {
+        for (start, count) in chunk.iter_mut().zip(counts.iter_mut()) {
+            (*start, *count) = (*count, *count + *start);
+        }
+    }
+    let (weights, positions) = (&mut gated.weights, &mut gated.positions);
+    parallel::for_each_chunk_pair(weights, positions, (per_chunk, per_chunk), work, |chunk, weights, positions| {
+        let first = chunk * per_chunk;
+        let slots = &slots[first..first + weights.len()];
+        let mut next = starts[chunk * experts..(chunk + 1) * experts].to_vec();
+        for (p, &e) in positions.iter_mut().zip(slots).filter(|(_, &e)| e >= 0) {
+            *p = next[e as usize];
+            next[e as usize] += 1;
+        }
+        for (t, weight) in weights.chunks_mut(k).enumerate() {
+            let at = t * k;
+            token_weights(&slots[at..at + k], &scores[first + at..first + at + k], options, weight);
+        }
+    });
 }
 
 /// One token's weights: see the module documentation.

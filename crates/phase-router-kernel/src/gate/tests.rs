@@ -185,26 +185,33 @@ fn capacity_invariants_on_random_batches() {
 
 #[test]
 fn same_output_at_every_thread_count() {
+    // 5001 tokens: chunks of uneven length at every thread count.
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let (tokens, experts) = (5000, 64);
+    let (tokens, experts) = (5001, 64);
     let scores = logits(&mut rng, tokens, experts, 1 << 20);
     let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(-0.01..0.01)).collect();
-    for (overflow, priority) in [(Overflow::Drop, Priority::Score), (Overflow::Reroute, Priority::Score)] {
-        let options = GateOptions {
-            capacity: Capacity::Each(150),
-            bias: Some(&bias),
-            groups: Some(Groups { count: 8, topk: 4 }),
-            overflow,
-            priority,
-            ..GateOptions::new(experts, 4)
-        };
-        let run = |threads| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            pool.install(|| gate(&scores, &options).unwrap())
-        };
-        let one = run(1);
-        assert_eq!(one, run(3));
-        check_invariants(&scores[..], &options, &one);
+    let grouped = GateOptions {
+        capacity: Capacity::Each(150),
+        bias: Some(&bias),
+        groups: Some(Groups { count: 8, topk: 4 }),
+        ..GateOptions::new(experts, 4)
+    };
+    let plain = GateOptions { capacity: Capacity::Each(150), ..GateOptions::new(experts, 2) };
+    for base in [grouped, plain] {
+        for (capacity, overflow) in
+            [(base.capacity, Overflow::Drop), (base.capacity, Overflow::Reroute), (Capacity::Unlimited, Overflow::Drop)]
+        {
+            let options = GateOptions { capacity, overflow, ..base };
+            let run = |threads| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| gate(&scores, &options).unwrap())
+            };
+            let one = run(1);
+            for threads in [2, 3, 4] {
+                assert_eq!(one, run(threads), "{threads} threads, {options:?}");
+            }
+            check_invariants(&scores[..], &options, &one);
+        }
     }
 }
 
