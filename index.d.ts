@@ -440,12 +440,20 @@ export interface GateOptions {
   scale?: number
   /** Most tokens an expert keeps: one integer for every expert, or one per expert. Absent: no cap. */
   capacity?: number | Int32Array
-  /** What a full expert does with an assignment: `'drop'` it (default) or `'reroute'` the token. */
-  overflow?: 'drop' | 'reroute'
+  /**
+   * What a full expert does with an assignment: `'drop'` it (default), `'reroute'` the token, or
+   * `'maximize'`: reroute, then move tokens along augmenting paths (least score loss first) until
+   * the kept slots reach `ceil(slotShare * most)`, `most` being the most slots any assignment
+   * within the same candidates (`rerouteWithin`) and caps keeps. Not stable: a token may then hold
+   * an expert that refused another token with a higher score for it.
+   */
+  overflow?: 'drop' | 'reroute' | 'maximize'
   /** Which assignments a full expert keeps: highest `'score'` (default) or earliest `'position'`. */
   priority?: 'score' | 'position'
   /** With `reroute`, how many of its best eligible experts a token may take (default `2 * k`, at least `k`). */
   rerouteWithin?: number
+  /** With `'maximize'`, the share of the most slots to keep, in `(0, 1]` (default 0.99). */
+  slotShare?: number
 }
 
 /** What {@link gate} returns: `k` slots per token, row-major. */

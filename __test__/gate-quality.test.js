@@ -1,8 +1,8 @@
-// gate's capacity policies against exact optima (benches/gate-flow.js): the
+// gate's capacity policies against exact optima (support/gate-flow.js): the
 // flow solver is checked by brute force on tiny cases, then rerouting is
 // shown maximal (at least half the optimum, never above it).
 const { gate } = require('..')
-const { maxKept, maxScore } = require('../benches/gate-flow')
+const { maxKept, maxScore } = require('./support/gate-flow')
 const { evaluate } = require('../benches/gate-quality')
 
 function rng(seed) {

@@ -236,19 +236,33 @@ test('PHASE_ROUTER_WASM other than 1 or 0 is refused by name', () => {
   expect(msg).toContain('PHASE_ROUTER_WASM must be 1 or 0, not "yes"')
 })
 
-// The rest need the binary built for this machine (npm run build:native,
-// or the CI artifact), the one .node file at the package root.
-const builtName = fs.readdirSync(root).find((f) => /^phase-router\.[\w-]+\.node$/.test(f))
-const builtBinary = path.join(root, builtName || 'phase-router.<none built>.node')
-const suffix = builtName ? builtName.split('.')[1] : 'none'
+// The rest need a binary built for this machine: the one the loader takes
+// here, which is PHASE_ROUTER_NATIVE_PATH when it is set (a stand-in under
+// test: the windows-gnu build in CI and under Wine) and otherwise the local
+// build, the one .node file at the package root (npm run build:native, or
+// the CI artifact).
+const localBuild = fs.readdirSync(root).find((f) => /^phase-router\.[\w-]+\.node$/.test(f))
+const builtBinary = process.env.PHASE_ROUTER_NATIVE_PATH
+  ? path.resolve(process.env.PHASE_ROUTER_NATIVE_PATH)
+  : path.join(root, localBuild || 'phase-router.<none built>.node')
+
+// The platform suffix the loader looks for on this machine (win32-x64-msvc
+// on Windows, whichever binary stands in), read from its error in the
+// still empty temp folder.
+function loaderSuffix() {
+  const msg = loadAs()
+  const suffix = msg.match(/native addon for (\S+) /)?.[1]
+  if (!suffix) throw new Error(`the loader named no platform in an empty folder: ${msg}`)
+  return suffix
+}
 
 test('a local build next to the loader is used', () => {
-  fs.copyFileSync(builtBinary, path.join(dir, path.basename(builtBinary)))
+  fs.copyFileSync(builtBinary, path.join(dir, `phase-router.${loaderSuffix()}.node`))
   expect(loadAs()).toMatch(/^loaded: .*hashRoute.*phaseRouter/)
 })
 
 test('PHASE_ROUTER_NATIVE_PATH wins over the local build', () => {
-  fs.writeFileSync(path.join(dir, path.basename(builtBinary)), 'broken local build')
+  fs.writeFileSync(path.join(dir, `phase-router.${loaderSuffix()}.node`), 'broken local build')
   expect(loadAs({ env: { PHASE_ROUTER_NATIVE_PATH: builtBinary } })).toMatch(/^loaded: .*phaseRouter/)
   const msg = loadAs({ env: { PHASE_ROUTER_NATIVE_PATH: path.join(dir, 'missing.node') } })
   expect(msg).toMatch(/PHASE_ROUTER_NATIVE_PATH \(.*missing\.node\): Cannot find module/)
@@ -257,6 +271,7 @@ test('PHASE_ROUTER_NATIVE_PATH wins over the local build', () => {
 })
 
 test('the prebuilt package is used when there is no local build', () => {
+  const suffix = loaderSuffix()
   const pkg = path.join(dir, 'node_modules', `phase-router-${suffix}`)
   fs.mkdirSync(pkg, { recursive: true })
   fs.copyFileSync(builtBinary, path.join(pkg, 'binary.node'))

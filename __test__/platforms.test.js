@@ -211,12 +211,14 @@ describe('the table', () => {
     const rows = [
       { target: 'linux-arm64-gnu', built, loaded: true, golden: '13/13', suites: '12/12 (subset)' },
       { target: 'darwin-x64', built: null, why: 'zig: not found', loaded: 'n/a', golden: 'n/a', suites: 'n/a' },
+      { target: 'linux-arm64-musl', built, why: 'bun: not found', loaded: 'n/a', golden: 'n/a', suites: 'n/a' },
     ]
     expect(tableOf(rows).split('\n')).toEqual([
       '| target | built (file, size, floor) | loaded | golden | jest suites |',
       '| --- | --- | --- | --- | --- |',
       '| linux-arm64-gnu | phase-router.linux-arm64-gnu.node, 975,744 B, GLIBC_2.17 | true | 13/13 | 12/12 (subset) |',
       '| darwin-x64 | failed: zig: not found | n/a | n/a | n/a |',
+      '| linux-arm64-musl | phase-router.linux-arm64-gnu.node, 975,744 B, GLIBC_2.17 | n/a | n/a | failed: bun: not found |',
     ])
   })
 
@@ -232,5 +234,6 @@ describe('the table', () => {
     expect(rowPassed({ ...row, golden: '1/13' })).toBe(false)
     expect(rowPassed({ ...row, loaded: false })).toBe(false)
     expect(rowPassed({ ...row, built: null })).toBe(false)
+    expect(rowPassed({ built, why: 'qemu: not found', loaded: 'n/a', golden: 'n/a', suites: 'n/a' })).toBe(false)
   })
 })

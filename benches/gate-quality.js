@@ -1,6 +1,7 @@
-// Quality of gate's capacity policies against exact optima (benches/gate-flow.js):
+// Quality of gate's capacity policies against exact optima (__test__/support/gate-flow.js):
 // slots kept and score mass kept (the sum of the kept slots' scores) by
-// drop/score, drop/position, reroute/score and reroute/position, on synthetic
+// drop/score, drop/position, reroute/score, reroute/position and maximize
+// (slotShare 0.99, priority by score), on synthetic
 // gates with skewed expert popularity:
 //
 // - Zipf: expert of popularity rank r (a random permutation) gets the logit
@@ -23,7 +24,7 @@
 'use strict'
 
 const { gate } = require('..')
-const { maxKept, maxScore } = require('./gate-flow')
+const { maxKept, maxScore } = require('../__test__/support/gate-flow')
 const { chooseToken } = require('../__test__/support/gate-reference')
 const { mulberry32: random } = require('../__test__/support/mulberry32')
 
@@ -44,6 +45,14 @@ function capsFor(rand, tokens, experts, k, factor, kind) {
   const share = Array.from({ length: experts }, () => 0.5 + rand())
   const sum = share.reduce((a, b) => a + b, 0)
   return share.map((s) => Math.ceil((total * s) / sum))
+}
+
+/** The score mass of a gate result's kept slots. */
+function keptScore(g, candidates, k) {
+  let total = 0
+  for (let i = 0; i < g.experts.length; i++)
+    if (g.experts[i] >= 0) total += candidates[Math.floor(i / k)].find((c) => c.expert === g.experts[i])?.score ?? 0
+  return total
 }
 
 function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within = 2 * k }) {
@@ -73,12 +82,11 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
   for (const overflow of ['drop', 'reroute']) {
     for (const priority of ['score', 'position']) {
       const g = gate(scores, { ...base, capacity, overflow, priority, renormalize: false, rerouteWithin: within })
-      let total = 0
-      for (let i = 0; i < g.experts.length; i++)
-        if (g.experts[i] >= 0) total += candidates[Math.floor(i / k)].find((c) => c.expert === g.experts[i])?.score ?? 0
-      rows.push({ policy: `${overflow}/${priority}`, kept: g.kept, score: total })
+      rows.push({ policy: `${overflow}/${priority}`, kept: g.kept, score: keptScore(g, candidates, k) })
     }
   }
+  const g = gate(scores, { ...base, capacity, overflow: 'maximize', renormalize: false, rerouteWithin: within })
+  rows.push({ policy: 'maximize', kept: g.kept, score: keptScore(g, candidates, k) })
   rows.push({ policy: 'most slots, then score (optimum)', kept: best.kept, score: best.slotsFirstScore })
   return { best, rows, demand: tokens * k }
 }

@@ -12,7 +12,7 @@ use napi::bindgen_prelude::{
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
 use phase_router_kernel::gate::{
-    self as kernel, Capacity, GateOptions, Gated, Groups, Overflow, Priority, Replicas, Scoring,
+    self as kernel, Capacity, GateOptions, Gated, Groups, Overflow, Priority, Replicas, Scoring, DEFAULT_SLOT_SHARE,
 };
 use phase_router_kernel::strategy::Strategy;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -32,6 +32,7 @@ pub struct GateConfig {
     pub overflow: Option<String>,
     pub priority: Option<String>,
     pub reroute_within: Option<f64>,
+    pub slot_share: Option<f64>,
 }
 
 /// A `Float32Array` result, as [`Routes`] is for `Int32Array` ones.
@@ -105,6 +106,15 @@ impl Parsed {
             (None, None) => None,
             _ => return Err(range_error(env, "options.groups: needs both count and topk")),
         };
+        // Checked whatever the overflow, so that a wrong share never goes unnoticed.
+        let slot_share = config.slot_share.unwrap_or(DEFAULT_SLOT_SHARE);
+        if !(slot_share > 0.0 && slot_share <= 1.0) {
+            return Err(range_error(env, &format!("options.slotShare: {slot_share} is not in (0, 1]")));
+        }
+        let overflow = match overflow.unwrap_or_default() {
+            Overflow::Maximize { .. } => Overflow::Maximize { slot_share },
+            other => other,
+        };
         Ok(Parsed {
             experts: count(env, config.experts, "options.experts", 1)?,
             k: count(env, config.k, "options.k", 1)?,
@@ -116,7 +126,7 @@ impl Parsed {
                 None => 1.0,
             },
             capacity: config.capacity.map(|c| count(env, c, "options.capacity", 0)).transpose()?.map(|c| c as u64),
-            overflow: overflow.unwrap_or_default(),
+            overflow,
             priority: priority.unwrap_or_default(),
             reroute_within: config.reroute_within.map(|w| count(env, w, "options.rerouteWithin", 1)).transpose()?,
         })
@@ -148,9 +158,12 @@ impl Parsed {
 fn checked(env: &Env, scores: &[f32], options: &GateOptions) -> napi::Result<()> {
     let tokens = kernel::check(scores, options).map_err(|e| input_error(env, e))?;
     // Slots (experts, weights, positions, scores: 20 bytes) and each token's
-    // candidates (24 bytes each: k, or up to rerouteWithin when rerouting).
+    // candidates (24 bytes each: k, or up to rerouteWithin when rerouting;
+    // maximizing adds two flags and an index per candidate, 40 bytes per node).
     let width = options.reroute_within.unwrap_or(2 * options.k).clamp(options.k, options.experts);
-    reserve::<u8>(env, tokens * options.k * 20 + tokens * width * 24, "scores")
+    let per_candidate = if matches!(options.overflow, Overflow::Maximize { .. }) { 30 } else { 24 };
+    let nodes = if per_candidate > 24 { (tokens + options.experts) * 40 } else { 0 };
+    reserve::<u8>(env, tokens * options.k * 20 + tokens * width * per_candidate + nodes, "scores")
 }
 
 /// Gates `tokens x experts` logits, reading every input in place.

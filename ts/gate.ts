@@ -67,6 +67,7 @@ function gateArgs(scores: unknown, options: unknown): GateArgs {
     overflow: optional<string>(o.overflow, 'options.overflow', 'string'),
     priority: optional<string>(o.priority, 'options.priority', 'string'),
     rerouteWithin: optional<number>(o.rerouteWithin, 'options.rerouteWithin', 'number'),
+    slotShare: optional<number>(o.slotShare, 'options.slotShare', 'number'),
   }
   const bias = o.bias === undefined ? undefined : float32(o.bias, 'options.bias')
   return [s, config, bias, capacities]

@@ -78,11 +78,11 @@ function suitePath(name) {
   return `__test__/${base}.test.js`
 }
 
-// A row passes when it built, loaded, matched every vector and passed every
-// jest suite it ran; 'n/a' (no runtime here, or not asked) does not fail it.
+// A row passes when it built, ran without an error, loaded, matched every
+// vector and passed every jest suite it ran; 'n/a' (no runtime here, or not asked) does not fail it.
 // Counts may be followed by a note: '12/12 (subset)'.
 function rowPassed(row) {
-  if (!row.built || row.loaded === false) return false
+  if (!row.built || row.why || row.loaded === false) return false
   const full = (value) => String(value).startsWith('n/a') || /^(\d+)\/\1\b/.test(value)
   return full(row.golden) && full(row.suites)
 }
@@ -106,9 +106,11 @@ async function runTarget(name, options) {
 
 function tableOf(rows) {
   const built = (row) => (row.built ? lib.describeBuilt(row.built) : `failed: ${row.why}`)
+  // An error after the build is shown where the run's results would be.
+  const suites = (row) => (row.built && row.why ? `failed: ${row.why}` : row.suites)
   return lib.formatTable(
     ['target', 'built (file, size, floor)', 'loaded', 'golden', 'jest suites'],
-    rows.map((row) => [row.target, built(row), String(row.loaded), row.golden, row.suites]),
+    rows.map((row) => [row.target, built(row), String(row.loaded), row.golden, suites(row)]),
   )
 }
 

@@ -2,6 +2,7 @@
 // (qemu-user-static, unpacked, no binfmt_misc registration and no system
 // install) with a sysroot of Debian arm64 libraries for the guest's dynamic
 // loader. Used by the linux-arm64-* targets.
+const fs = require('node:fs')
 const path = require('node:path')
 
 const SUITE = 'bookworm'
@@ -21,6 +22,19 @@ function glibcSysroot(lib, log) {
 // for libraries: [qemu, '-L', sysroot].
 function aarch64Command(lib, sysroot, log) {
   return [qemuAarch64(lib, log), '-L', sysroot]
+}
+
+// What jest itself needs under an emulated Node: jest 30 resolves modules
+// with unrs-resolver, a native addon whose arm64 binary npm did not install
+// on this x64 machine. It is fetched (same version) and named through
+// NAPI_RS_NATIVE_LIBRARY_PATH, which napi-rs loaders such as unrs-resolver's
+// try first.
+function jestEnv(lib, log) {
+  const manifest = require.resolve('unrs-resolver/package.json', { paths: [lib.ROOT] })
+  const { version } = JSON.parse(fs.readFileSync(manifest, 'utf8'))
+  const dir = lib.npmPackage(`@unrs/resolver-binding-linux-arm64-gnu@${version}`, { log })
+  const binary = fs.readdirSync(dir).find((f) => f.endsWith('.node'))
+  return { NAPI_RS_NATIVE_LIBRARY_PATH: path.join(dir, binary) }
 }
 
 // The jest suites an emulated Node can run: those that never start another
@@ -53,4 +67,4 @@ function emulatedSuites(ctx) {
   return ctx.jestEmulated ? SUITES_WITHOUT_CHILDREN : null
 }
 
-module.exports = { qemuAarch64, glibcSysroot, aarch64Command, emulatedSuites, SUITES_WITHOUT_CHILDREN }
+module.exports = { qemuAarch64, glibcSysroot, aarch64Command, jestEnv, emulatedSuites, SUITES_WITHOUT_CHILDREN }

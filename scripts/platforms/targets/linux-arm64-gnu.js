@@ -26,7 +26,8 @@ module.exports = {
     if (loaded !== true) return { loaded, golden, suites: `n/a (${output.trim().split('\n')[0]})` }
     const suites = qemu.emulatedSuites(ctx)
     if (!suites) return { loaded, golden, suites: 'n/a (not asked: --jest-emulated)' }
-    const jest = ctx.lib.runJest(command, { name: 'linux-arm64-gnu', env, suites, log: ctx.log })
+    const jestEnv = { ...env, ...qemu.jestEnv(ctx.lib, ctx.log) }
+    const jest = ctx.lib.runJest(command, { name: 'linux-arm64-gnu', env: jestEnv, suites, log: ctx.log })
     for (const suite of jest.suites.filter((s) => !s.passed)) ctx.log(`${suite.name}: ${suite.failures.join('; ')}`)
     return { loaded, golden, suites: ctx.jestSuites ? jest.text : `${jest.text} (suites without child processes)` }
   },

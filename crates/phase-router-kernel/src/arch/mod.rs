@@ -21,6 +21,8 @@ pub(crate) use portable::words_holding_one;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use x86_64::{Avx512BitalgToken, Avx512CdToken, Drawing, Lanes, LANES_MAX_K};
 
+use crate::gate::choose::{self, Candidate, Scratch};
+use crate::gate::GateOptions;
 use crate::sweep::{ArcWords, WordSpan};
 
 /// Ranks that fast mode draws at once in registers (sixteen `u32` lanes of
@@ -96,6 +98,28 @@ impl Cpu {
             }
         }
         portable::select(arc, ranks, found)
+    }
+
+    /// The gate's candidates for a run of tokens: [`choose::rows`], compiled
+    /// for the widest vectors this CPU has (the same bits on every path).
+    pub fn gate_rows(
+        self,
+        options: &GateOptions,
+        logits: &[f32],
+        width: usize,
+        scratch: &mut Scratch,
+        out: &mut [Candidate],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(avx512) = self.tokens.avx512 {
+                return avx512.gate_rows(options, logits, width, scratch, out);
+            }
+            if let Some(avx2) = self.tokens.avx2 {
+                return avx2.gate_rows(options, logits, width, scratch, out);
+            }
+        }
+        choose::rows(options, logits, width, scratch, out)
     }
 
     /// The reference reservoir's draws for `ROWS` rows of `counts[r] > k`

@@ -1,6 +1,13 @@
 //! Each token on its own: scores, selection scores, eligible groups and the
 //! token's best experts in order (the part of [`super::gate`] that runs in
 //! parallel over tokens).
+//!
+//! Everything on a token's path is `#[inline(always)]` and written as plain
+//! loops over short arrays of lanes: `arch/` compiles [`rows`] again with
+//! AVX2 or AVX-512 enabled, and only inlined code gets those features. The
+//! loops use `+`, `-`, `*`, `/`, compares and selects, which round the same
+//! in every vector width (Rust never fuses a multiply and an add on its own),
+//! so every copy gives the same bits.
 
 use super::exp::exp;
 use super::{GateOptions, Scoring};
@@ -32,16 +39,78 @@ pub struct Scratch {
     order: Vec<u32>,
     groups: Vec<(f64, u32)>,
     best: Vec<(f64, u32)>,
-    maxima: Vec<f64>,
+    maxima: Maxima,
+    passed: Vec<(f64, u32)>,
+    ranked: Vec<f64>,
     segments: Vec<(usize, usize)>,
+}
+
+/// The block maxima of [`cut_bound`], in a fixed array (no bounds checks).
+pub struct Maxima([f64; MAX_BLOCKS]);
+
+impl Default for Maxima {
+    fn default() -> Self {
+        Maxima([0.0; MAX_BLOCKS])
+    }
+}
+
+/// Fills `out` (`width` candidates per token) for the tokens whose logits
+/// are `logits` (`options.experts` per token): [`token`] for each.
+#[inline(always)]
+pub fn rows(options: &GateOptions, logits: &[f32], width: usize, scratch: &mut Scratch, out: &mut [Candidate]) {
+    for (row, candidates) in logits.chunks_exact(options.experts).zip(out.chunks_exact_mut(width)) {
+        token(options, row, scratch, candidates);
+    }
+}
+
+/// Lanes of the running maxima and top-two loops: independent chains, so
+/// that a loop waits on one compare per eight values instead of per value.
+const LANES: usize = 8;
+
+/// `b` if it is greater, else `a`: one vector max instruction (`f64::max`
+/// would add a NaN check, and the inputs are finite).
+#[inline(always)]
+fn larger<T: PartialOrd>(a: T, b: T) -> T {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}
+
+/// `b` if it is less, else `a`.
+#[inline(always)]
+fn smaller<T: PartialOrd>(a: T, b: T) -> T {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
+/// The largest logit of a row.
+#[inline(always)]
+fn row_max(row: &[f32]) -> f32 {
+    let mut lanes = [f32::NEG_INFINITY; LANES];
+    let mut blocks = row.chunks_exact(LANES);
+    for block in &mut blocks {
+        for (lane, &x) in lanes.iter_mut().zip(block) {
+            *lane = larger(*lane, x);
+        }
+    }
+    for &x in blocks.remainder() {
+        lanes[0] = larger(lanes[0], x);
+    }
+    lanes.into_iter().fold(f32::NEG_INFINITY, larger)
 }
 
 /// `exp(x - max)` of every logit, and their sum in the documented order: four
 /// interleaved partial sums (expert `e` into sum `e % 4`, each in expert
 /// order), added as `(s0 + s1) + (s2 + s3)`.
+#[inline(always)]
 fn exponentials(row: &[f32], out: &mut Vec<f64>) -> f64 {
-    let max = row.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)) as f64;
-    out.clear();
+    let max = row_max(row) as f64;
+    // Every element is written below; resizing only sets the length.
     out.resize(row.len(), 0.0);
     fill_exponentials(row, max, false, out);
     let mut sums = [0.0f64; 4];
@@ -59,6 +128,7 @@ fn exponentials(row: &[f32], out: &mut Vec<f64>) -> f64 {
 
 /// `out[e] = exp(row[e] - max)`, or with `sigmoid` `1 / (1 + exp(-row[e]))`.
 /// Never fused multiply-adds, which would round differently on some platforms.
+#[inline(always)]
 fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
     if sigmoid {
         for (o, &x) in out.iter_mut().zip(row) {
@@ -73,49 +143,150 @@ fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
 
 /// The `best.len()` best of the `values` in `segments` (`(first, len)`, in
 /// ascending order), best first, ties to the lower index. A cheap filter
-/// first: the maxima of blocks of up to 16 values, at least `best.len()` of
-/// them, are values of distinct experts, so the `best.len()`-th largest
-/// maximum is a lower bound for the cut; only values at or above it (a few
-/// per row) go through the insertion, in index order, so the result is that
-/// of inserting every value.
-fn top_segments(values: &[f64], segments: &[(usize, usize)], maxima: &mut Vec<f64>, best: &mut [(f64, u32)]) {
+/// first ([`cut_bound`]); only the values at or above it (a few per row)
+/// are ranked. Every value better than one of the best passes the filter,
+/// so ranks among the passed are the ranks in the row.
+#[inline(always)]
+fn top_segments(
+    values: &[f64],
+    segments: &[(usize, usize)],
+    maxima: &mut [f64; MAX_BLOCKS],
+    passed: &mut Vec<(f64, u32)>,
+    ranked: &mut Vec<f64>,
+    best: &mut [(f64, u32)],
+) {
     let width = best.len();
-    let total: usize = segments.iter().map(|s| s.1).sum();
-    let block = [16, 8, 4, 2].into_iter().find(|&b| segments.iter().map(|s| s.1 / b).sum::<usize>() >= 2 * width);
-    let threshold = match block {
-        None => f64::NEG_INFINITY,
-        Some(block) => {
-            maxima.clear();
-            for &(first, len) in segments {
-                let blocks = values[first..first + len].chunks_exact(block);
-                maxima.extend(blocks.map(|b| b.iter().copied().fold(f64::NEG_INFINITY, f64::max)));
-            }
-            // The width-th largest maximum, by partial selection.
-            let at = width - 1;
-            let (_, cut, _) = maxima.select_nth_unstable_by(at, |a, b| b.total_cmp(a));
-            *cut
-        }
-    };
-    debug_assert!(total >= width);
-    let mut filled = 0;
+    let threshold = cut_bound(values, segments, width, maxima);
+    passed.clear();
     for &(first, len) in segments {
-        for (i, &value) in values[first..first + len].iter().enumerate() {
-            if value < threshold || (filled == width && value <= best[width - 1].0) {
-                continue;
+        for (c, chunk) in values[first..first + len].chunks(64).enumerate() {
+            // Which values pass, as bits (compares the compiler vectorizes),
+            // then only those, lowest index first.
+            let mut bits = at_least(chunk, threshold);
+            while bits != 0 {
+                let i = first + 64 * c + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                passed.push((values[i], i as u32));
             }
-            let mut j = if filled == width { width - 1 } else { filled };
-            while j > 0 && best[j - 1].0 < value {
-                best[j] = best[j - 1];
-                j -= 1;
-            }
-            best[j] = (value, (first + i) as u32);
-            filled = (filled + 1).min(width);
+        }
+    }
+    if passed.len() <= MAX_RANKED {
+        rank(passed, ranked, best);
+    } else {
+        insert(passed, best);
+    }
+}
+
+/// Most passed values that [`rank`] takes (it compares every pair).
+const MAX_RANKED: usize = 64;
+
+/// Writes each of the `passed` values (in index order) that ranks among the
+/// best `best.len()` at its rank: the number of values better than it (a
+/// higher value, or an equal one earlier). All pairs are compared, without
+/// the branches of an insertion, which a row of random values mispredicts.
+#[inline(always)]
+fn rank(passed: &[(f64, u32)], values: &mut Vec<f64>, best: &mut [(f64, u32)]) {
+    // The values alone, contiguous, so that the counts are vector compares.
+    values.clear();
+    values.extend(passed.iter().map(|p| p.0));
+    for (a, &(value, index)) in passed.iter().enumerate() {
+        let higher = values.iter().filter(|&&other| other > value).count();
+        let equal_before = values[..a].iter().filter(|&&other| other == value).count();
+        if let Some(slot) = best.get_mut(higher + equal_before) {
+            *slot = (value, index);
         }
     }
 }
 
+/// [`rank`]'s result by insertion, for long lists.
+#[inline(always)]
+fn insert(passed: &[(f64, u32)], best: &mut [(f64, u32)]) {
+    let width = best.len();
+    let mut filled = 0;
+    for &(value, index) in passed {
+        if filled == width && value <= best[width - 1].0 {
+            continue;
+        }
+        let mut j = if filled == width { width - 1 } else { filled };
+        while j > 0 && best[j - 1].0 < value {
+            best[j] = best[j - 1];
+            j -= 1;
+        }
+        best[j] = (value, index);
+        filled = (filled + 1).min(width);
+    }
+    debug_assert_eq!(filled, width);
+}
+
+/// Bit `i` set when `values[i] >= threshold` (at most 64 values).
+#[inline(always)]
+fn at_least(values: &[f64], threshold: f64) -> u64 {
+    let mut bits = 0u64;
+    let mut eights = values.chunks_exact(8);
+    let mut shift = 0;
+    for eight in &mut eights {
+        let mut byte = 0u64;
+        for (j, &v) in eight.iter().enumerate() {
+            byte |= u64::from(v >= threshold) << j;
+        }
+        bits |= byte << shift;
+        shift += 8;
+    }
+    for (j, &v) in eights.remainder().iter().enumerate() {
+        bits |= u64::from(v >= threshold) << (shift + j);
+    }
+    bits
+}
+
+/// Most blocks of [`cut_bound`].
+const MAX_BLOCKS: usize = 64;
+
+/// A value that at least `width` of the values in `segments` reach, so that
+/// the best `width` are all at or above it; minus infinity (no filter) when
+/// the row is too short. The values are dealt into `blocks` blocks (value
+/// `i` of a segment into block `i % blocks`), at least `1.5 * width` and at
+/// most a quarter as many as values; the maxima of distinct blocks are
+/// distinct values, so the `width`-th largest maximum is such a bound.
+/// Dealing rather than cutting the row keeps the maxima loop a vertical
+/// vector max.
+#[inline(always)]
+fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize, maxima: &mut [f64; MAX_BLOCKS]) -> f64 {
+    let total: usize = segments.iter().map(|s| s.1).sum();
+    let Some(blocks) = [8, 16, 32, MAX_BLOCKS].into_iter().find(|&b| 2 * b >= 3 * width) else {
+        return f64::NEG_INFINITY;
+    };
+    if 4 * blocks > total {
+        return f64::NEG_INFINITY;
+    }
+    let maxima = &mut maxima[..blocks];
+    maxima.fill(f64::NEG_INFINITY);
+    for &(first, len) in segments {
+        let mut rounds = values[first..first + len].chunks_exact(blocks);
+        for round in &mut rounds {
+            for (m, &v) in maxima.iter_mut().zip(round) {
+                *m = larger(*m, v);
+            }
+        }
+        for (m, &v) in maxima.iter_mut().zip(rounds.remainder()) {
+            *m = larger(*m, v);
+        }
+    }
+    // The `width`-th largest maximum is the largest that at least `width`
+    // maxima reach: all pairs compared, without branches (a few vector
+    // compares per maximum), instead of a sort's unpredictable branches.
+    let mut cut = f64::NEG_INFINITY;
+    for &m in maxima.iter() {
+        let reached = maxima.iter().fold(0, |count, &other| count + usize::from(other >= m));
+        if reached >= width {
+            cut = larger(cut, m);
+        }
+    }
+    cut
+}
+
 /// Fills `out` with the token's `out.len()` best eligible experts, best first
 /// (selection score descending, ties to the lower expert), from its logits `row`.
+#[inline(always)]
 pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let plain = options.scoring == Scoring::Softmax && options.bias.is_none() && options.groups.is_none();
     if plain && softmax_by_exponentials(row, scratch, out) {
@@ -130,15 +301,16 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
 /// exponentials to one score near the cut. Chooses by exponential (only the
 /// chosen are divided) and returns false, leaving the work to [`general`],
 /// when such a tie could change the choice or its order.
+#[inline(always)]
 fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) -> bool {
-    let Scratch { score: ex, best, maxima, .. } = scratch;
+    let Scratch { score: ex, best, maxima, passed, ranked, .. } = scratch;
     let sum = exponentials(row, ex);
     let width = out.len();
     // One more than the width, to check the cut.
     let keep = (width + 1).min(row.len());
     best.clear();
     best.resize(keep, (0.0, 0));
-    top_segments(ex, &[(0, row.len())], maxima, best);
+    top_segments(ex, &[(0, row.len())], &mut maxima.0, passed, ranked, best);
     let mut previous: Option<(f64, f64)> = None;
     for (i, &(value, e)) in best.iter().enumerate() {
         let score = value / sum;
@@ -159,16 +331,16 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 }
 
 /// Any scoring, bias and groups: every score, then the best by selection score.
+#[inline(always)]
 fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, best, maxima, segments } = scratch;
+    let Scratch { score, selection, order, groups, best, maxima, passed, ranked, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
             score.iter_mut().for_each(|s| *s /= sum);
         }
         Scoring::Sigmoid => {
-            score.clear();
             score.resize(row.len(), 0.0);
             fill_exponentials(row, 0.0, true, score);
         }
@@ -206,29 +378,52 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
     best.resize(width, (0.0, 0));
     segments.clear();
     segments.extend(order.iter().map(|&group| (group as usize * size, size)));
-    top_segments(selection, segments, maxima, best);
+    top_segments(selection, segments, &mut maxima.0, passed, ranked, best);
     for (c, &(value, e)) in out.iter_mut().zip(best.iter()) {
         *c = Candidate { expert: e, score: score[e as usize], selection: value };
     }
 }
 
+/// The highest value.
+#[inline(always)]
 fn best_one(values: &[f64]) -> f64 {
-    values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-}
-
-/// The sum of the two highest values (the one value of a group of one).
-fn best_two(values: &[f64]) -> f64 {
-    let (mut first, mut second) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for &v in values {
-        if v > first {
-            (first, second) = (v, first);
-        } else if v > second {
-            second = v;
+    let mut lanes = [f64::NEG_INFINITY; LANES];
+    let mut blocks = values.chunks_exact(LANES);
+    for block in &mut blocks {
+        for (lane, &v) in lanes.iter_mut().zip(block) {
+            *lane = larger(*lane, v);
         }
     }
-    if values.len() < 2 {
-        first
-    } else {
-        first + second
+    for &v in blocks.remainder() {
+        lanes[0] = larger(lanes[0], v);
     }
+    lanes.into_iter().fold(f64::NEG_INFINITY, larger)
+}
+
+/// The sum of the two highest values (the one value of a group of one):
+/// each lane keeps the two highest of its values, then the lanes merge.
+#[inline(always)]
+fn best_two(values: &[f64]) -> f64 {
+    if values.len() < 2 {
+        return values[0];
+    }
+    let mut first = [f64::NEG_INFINITY; LANES];
+    let mut second = [f64::NEG_INFINITY; LANES];
+    let mut blocks = values.chunks_exact(LANES);
+    for block in &mut blocks {
+        for ((f, s), &v) in first.iter_mut().zip(&mut second).zip(block) {
+            *s = larger(*s, smaller(*f, v));
+            *f = larger(*f, v);
+        }
+    }
+    for &v in blocks.remainder() {
+        second[0] = larger(second[0], smaller(first[0], v));
+        first[0] = larger(first[0], v);
+    }
+    let (mut top, mut next) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for (f, s) in first.into_iter().zip(second) {
+        next = larger(larger(next, s), smaller(top, f));
+        top = larger(top, f);
+    }
+    top + next
 }

@@ -24,7 +24,9 @@
 //! (an expert over its cap keeps its highest scores, ties to the earlier token,
 //! or its earliest tokens: [`Priority`]); with [`Overflow::Reroute`] a token
 //! whose expert is full takes its next-best expert with room among its
-//! `reroute_within` best, and its slots hold its experts best first, then -1s.
+//! `reroute_within` best, and its slots hold its experts best first, then -1s;
+//! [`Overflow::Maximize`] reroutes, then moves tokens along augmenting paths
+//! until a share of the most slots any assignment could keep is kept.
 //!
 //! **Weights**: the scores of a token's *kept* slots, divided by their sum
 //! when `renormalize` (so a token's kept weights sum to 1, whatever was
@@ -53,8 +55,9 @@
 
 mod assign;
 mod bias;
-mod choose;
+pub(crate) mod choose;
 mod exp;
+mod maximize;
 mod replicas;
 
 pub use bias::update_bias;
@@ -62,7 +65,7 @@ pub use choose::Candidate;
 pub use replicas::{dispatch_replicas, Replicas};
 
 use crate::InputError;
-use crate::{parallel, MAX_SLOTS};
+use crate::{arch, parallel, MAX_SLOTS};
 use std::str::FromStr;
 
 /// How logits become scores.
@@ -76,14 +79,26 @@ pub enum Scoring {
 }
 
 /// What happens to an assignment its expert has no room for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Overflow {
     /// The slot stays empty (-1) (the default).
     #[default]
     Drop,
     /// The token takes its next-best expert that has room.
     Reroute,
+    /// Rerouting, then augmenting paths (least score loss first) until the
+    /// kept slots reach `ceil(slot_share * maximum)`, the maximum being the
+    /// most any assignment within the same candidates keeps; `slot_share` is
+    /// in `(0, 1]`. Not stable: a token may hold an expert that refused
+    /// another token with a higher score for it.
+    Maximize {
+        /// Share of the maximum number of slots to keep ([`DEFAULT_SLOT_SHARE`] from a name).
+        slot_share: f64,
+    },
 }
+
+/// The `slot_share` of `overflow: 'maximize'` when none is given.
+pub const DEFAULT_SLOT_SHARE: f64 = 0.99;
 
 /// Which assignments an expert over its cap keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -175,7 +190,7 @@ impl GateOptions<'_> {
     /// Candidates kept per token: `k`, or more for rerouting under a cap.
     fn width(&self) -> usize {
         match (self.overflow, self.capacity) {
-            (Overflow::Reroute, Capacity::Each(_) | Capacity::PerExpert(_)) => {
+            (Overflow::Reroute | Overflow::Maximize { .. }, Capacity::Each(_) | Capacity::PerExpert(_)) => {
                 self.reroute_within.unwrap_or(2 * self.k).min(self.eligible())
             }
             _ => self.k,
@@ -217,7 +232,8 @@ impl FromStr for Overflow {
         match name {
             "drop" => Ok(Overflow::Drop),
             "reroute" => Ok(Overflow::Reroute),
-            _ => Err(InputError::new("options.overflow", format!("'{name}' is not 'drop' or 'reroute'"))),
+            "maximize" => Ok(Overflow::Maximize { slot_share: DEFAULT_SLOT_SHARE }),
+            _ => Err(InputError::new("options.overflow", format!("'{name}' is not 'drop', 'reroute' or 'maximize'"))),
         }
     }
 }
@@ -293,6 +309,12 @@ pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError>
             return Err(InputError::at("options.capacity", e, format!("{} is negative", caps[e])));
         }
     }
+    if let Overflow::Maximize { slot_share } = options.overflow {
+        if !(slot_share > 0.0 && slot_share <= 1.0) {
+            let reason = format!("{} is not in (0, 1]", js_number(slot_share));
+            return Err(InputError::new("options.slotShare", reason));
+        }
+    }
     if let Some(within) = options.reroute_within {
         if within < k {
             return Err(InputError::new("options.rerouteWithin", format!("{within} is less than k = {k}")));
@@ -347,6 +369,10 @@ pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> 
         (None, _) => assign::keep_all(&candidates, width, k, &mut slots),
         (Some(caps), Overflow::Drop) => assign::drop(&candidates, width, k, caps, options.priority, &mut slots),
         (Some(caps), Overflow::Reroute) => assign::reroute(&candidates, width, k, caps, options.priority, &mut slots),
+        (Some(caps), Overflow::Maximize { slot_share }) => {
+            assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
+            maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
+        }
     }
     weights(&gated.experts, &slot_scores, k, options, &mut gated.weights);
     for (slot, &e) in gated.experts.iter().enumerate() {
@@ -368,11 +394,11 @@ pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
     // A few exponentials and comparisons per logit.
     let work = scores.len().saturating_mul(8);
     let per_chunk = parallel::chunk_len(tokens, work);
+    let cpu = arch::cpu();
     parallel::for_each_chunk(&mut out, per_chunk * width, work, choose::Scratch::default, |scratch, chunk, rows| {
-        for (i, row) in rows.chunks_mut(width).enumerate() {
-            let t = chunk * per_chunk + i;
-            choose::token(options, &scores[t * experts..(t + 1) * experts], scratch, row);
-        }
+        let first = chunk * per_chunk * experts;
+        let logits = &scores[first..first + rows.len() / width * experts];
+        cpu.gate_rows(options, logits, width, scratch, rows);
     });
     out
 }

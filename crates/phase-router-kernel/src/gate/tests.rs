@@ -309,3 +309,70 @@ fn choice_by_exponentials_matches_choice_by_scores() {
         assert_eq!(candidates(&scores, &plain), candidates(&scores, &general), "round {round}");
     }
 }
+
+/// A token's `width` best candidates by the definition: every score (the
+/// same `exp` and sum order), then a full sort of the eligible experts.
+fn candidates_by_sort(row: &[f32], options: &GateOptions, width: usize) -> Vec<(u32, u64)> {
+    let score: Vec<f64> = match options.scoring {
+        Scoring::Sigmoid => row.iter().map(|&x| 1.0 / (1.0 + exp::exp(-(x as f64)))).collect(),
+        Scoring::Softmax => {
+            let max = row.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)) as f64;
+            let e: Vec<f64> = row.iter().map(|&x| exp::exp(x as f64 - max)).collect();
+            let mut sums = [0.0; 4];
+            e.iter().enumerate().for_each(|(i, &x)| sums[i % 4] += x);
+            let sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+            e.iter().map(|x| x / sum).collect()
+        }
+    };
+    let selection: Vec<f64> = match options.bias {
+        Some(bias) => score.iter().zip(bias).map(|(&s, &b)| s + b as f64).collect(),
+        None => score.clone(),
+    };
+    let mut eligible: Vec<u32> = (0..row.len() as u32).collect();
+    if let Some(g) = options.groups {
+        let size = row.len() / g.count;
+        let mut ratings: Vec<(f64, u32)> = (0..g.count)
+            .map(|group| {
+                let mut members = selection[group * size..(group + 1) * size].to_vec();
+                members.sort_by(|a, b| b.partial_cmp(a).unwrap());
+                let rating = if options.bias.is_some() && size > 1 { members[0] + members[1] } else { members[0] };
+                (rating, group as u32)
+            })
+            .collect();
+        ratings.sort_by(|&a, &b| choose::best_first(a, b));
+        let chosen: Vec<u32> = ratings[..g.topk].iter().map(|r| r.1).collect();
+        eligible.retain(|&e| chosen.contains(&(e / size as u32)));
+    }
+    eligible.sort_by(|&a, &b| choose::best_first((selection[a as usize], a), (selection[b as usize], b)));
+    eligible[..width].iter().map(|&e| (e, score[e as usize].to_bits())).collect()
+}
+
+#[test]
+fn candidates_match_a_full_sort_at_wide_rows() {
+    // Rows long enough for the block-maxima filter, with and without ties.
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    for round in 0..120 {
+        let experts = [64, 128, 256, 96][round % 4];
+        let k = rng.gen_range(1..=9);
+        let tokens = 20;
+        let scores = logits(&mut rng, tokens, experts, [3, 40, 1 << 20][round % 3]);
+        let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(-0.01..0.01)).collect();
+        let options = GateOptions {
+            scoring: if round % 5 == 1 { Scoring::Sigmoid } else { Scoring::Softmax },
+            bias: (round % 3 == 2).then_some(&bias[..]),
+            groups: (round % 2 == 1).then_some(Groups { count: 8, topk: 4 }),
+            capacity: Capacity::Each(1),
+            overflow: Overflow::Reroute,
+            reroute_within: Some(k + round % 8),
+            ..GateOptions::new(experts, k)
+        };
+        let width = options.width();
+        let got = candidates(&scores, &options);
+        for t in 0..tokens {
+            let row = &scores[t * experts..(t + 1) * experts];
+            let ours: Vec<(u32, u64)> =
+                got[t * width..(t + 1) * width].iter().map(|c| (c.expert, c.score.to_bits())).collect();
+            assert_eq!(ours, candidates_by_sort(row, &options, width), "round {round} token {t}");
+        }
+    }
+}

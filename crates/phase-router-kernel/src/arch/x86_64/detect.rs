@@ -21,6 +21,14 @@ pub(crate) struct Avx512PopcntToken(());
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Avx512Bmi2Token(());
 
+/// AVX-512 F: the gate's per-token loops compiled for 512-bit vectors.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Avx512Token(());
+
+/// AVX2: the gate's per-token loops compiled for 256-bit vectors.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Avx2Token(());
+
 /// AVX2 and BMI2: the same, with the compiler's AVX2 compares.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Avx2Bmi2Token(());
@@ -46,6 +54,8 @@ pub(crate) struct Tokens {
     pub avx512_popcnt: Option<Avx512PopcntToken>,
     pub avx512_bmi2: Option<Avx512Bmi2Token>,
     pub avx2_bmi2: Option<Avx2Bmi2Token>,
+    pub avx512: Option<Avx512Token>,
+    pub avx2: Option<Avx2Token>,
     pub lzcnt_bmi2: Option<LzcntBmi2Token>,
     pub avx512_cd: Option<Avx512CdToken>,
     pub avx512_bitalg: Option<Avx512BitalgToken>,
@@ -77,6 +87,8 @@ impl Tokens {
             avx512_popcnt: has(&[f, vpopcntdq, popcnt]).map(Avx512PopcntToken),
             avx512_bmi2: has(&[f, bmi2]).map(Avx512Bmi2Token),
             avx2_bmi2: has(&[avx2, bmi2]).map(Avx2Bmi2Token),
+            avx512: has(&[f]).map(Avx512Token),
+            avx2: has(&[avx2]).map(Avx2Token),
             lzcnt_bmi2: has(&[lzcnt, bmi2]).map(LzcntBmi2Token),
             avx512_cd: has(&[f, cd, vl, avx2, popcnt]).map(Avx512CdToken),
             avx512_bitalg: has(&[f, dq, cd, bw, vl, vpopcntdq, bitalg]).map(Avx512BitalgToken),

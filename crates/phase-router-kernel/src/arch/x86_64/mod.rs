@@ -2,6 +2,7 @@
 //! features it is compiled for ([`detect`]).
 //!
 //! - `scalar.rs`: portable loops compiled again with POPCNT, or LZCNT and BMI2;
+//! - `gate.rs`: the gate's per-token loops (exponentials, maxima, top-k filter) in wider vectors;
 //! - `vpopcnt.rs`: counting eight words per instruction (AVX-512 VPOPCNTDQ);
 //! - `select.rs`: finding candidates by rank, sixteen ranks per compare;
 //! - `chacha16.rs`, `reservoir16.rs`: the reference's draws, sixteen rows at once;
@@ -10,6 +11,7 @@
 mod chacha16;
 mod detect;
 mod floyd16;
+mod gate;
 mod reservoir16;
 mod scalar;
 mod select;
