@@ -579,15 +579,17 @@ export interface KeyedRouterOptions {
   /** Seed of every hash (default 0). Routers agree on every key when built from the same set and seed. */
   seed?: Seed
   /**
-   * Pin the lookup table's size: a power of two in `[2, 2^31]` (default: the smallest power of two `>= 2 * targets`).
-   * The default doubles when the number of targets crosses a power of two, and about half of the keys move then;
-   * a pinned size (kept by `withTargets` / `withCapacities`) keeps movement minimal through growth, at the cost
-   * of slower lookups while the table is much larger than `2 * targets`. See docs/keyed.md.
+   * Pin the lookup table's size: a power of two in `[2, 2^31]`, at least the number of pieces (each target is cut
+   * into `ceil(capacity / bound)` pieces, one per slot). Default: the smallest power of two `>= 6 * pieces`, which
+   * doubles when `6 * pieces` crosses a power of two (at 171, 342, 683, ... unit pieces); about half of the keys
+   * move then. A pinned size (kept by `withTargets` / `withCapacities`) keeps the table through growth, at the cost
+   * of slower lookups while it is much larger than the pool needs. See docs/keyed.md.
    */
   slots?: number
   /**
-   * Pin the mark bound: at least the largest capacity sum of one table cell (default: the smallest power of two
-   * at or above it). Like `slots`, a pinned bound keeps movement minimal when capacities grow past a power of two.
+   * Pin the unit: the most capacity one piece (one slot) holds, finite and positive. Default: the smallest power
+   * of two at or above the median capacity (doubled if targets would average more than 16 pieces), so the table
+   * is rebuilt, and about half of the keys move, only when the median crosses a power of two.
    */
   bound?: number
 }
@@ -610,9 +612,11 @@ export interface KeyedAsyncOptions {
  * - **Stable**: a key's targets depend only on the key, the seed and the *set* of `(id, capacity)` pairs, never
  *   on the order targets were given in or on earlier routers, so separate processes agree without coordination.
  * - **Proportional**: a target is a key's first choice with probability `capacity / total`, exactly.
- * - **Minimal movement**: adding or removing a target, or changing a capacity, moves keys only to or from that
- *   target, while the table size and bound stay the same (see `slots` and `bound`) and the target shares no
- *   table cell with a mate packed after it; pin `slots` and `bound` for pools that grow (docs/keyed.md).
+ * - **Minimal movement, nearly**: adding or removing a target, or changing a capacity, moves keys only to or from
+ *   that target, except the keys of the few pieces of others that its pieces push to another slot (0-8% of
+ *   the least possible on average, no more than its own pieces' size); defaults move more when the table is
+ *   rebuilt: when `6 * pieces` crosses a power of two or the median capacity does (about half of the keys).
+ *   Pin `slots` and `bound` for pools that grow through those points (docs/keyed.md).
  * - **Fast**: a lookup costs `slots * bound / total` table probes on average (`meanTrials`), whatever the number
  *   of targets.
  *
@@ -636,9 +640,9 @@ export declare class KeyedRouter {
   readonly capacities: Float64Array
   /** The seed, as a bigint. */
   readonly seed: bigint
-  /** Cells of the lookup table (a power of two). */
+  /** Slots of the lookup table (a power of two), one piece each at most. */
   readonly slots: number
-  /** Upper end of each cell's mark range. */
+  /** The unit: the most capacity one piece holds. */
   readonly bound: number
   /** Mean table probes per first choice: `slots * bound / total capacity`. */
   readonly meanTrials: number

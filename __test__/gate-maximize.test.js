@@ -2,7 +2,7 @@
 // support/gate-flow.js) and the JavaScript transcription of the scores and
 // candidates (support/gate-reference.js): caps, positions, the share of the
 // maximum, slot order, weights, thread counts and option checks.
-const { gate } = require('..')
+const { gate, gateAsync } = require('..')
 const { maxKept } = require('./support/gate-flow')
 const { chooseToken, referenceGate } = require('./support/gate-reference')
 const { runInChild } = require('./support/run-in-child')
@@ -185,4 +185,15 @@ console.log(JSON.stringify([sum, g.kept, r.kept]))`
       expect(gate(Float32Array.from([1, 2, 3, 4]), { ...base, slotShare: 1 }).kept).toBe(2)
     })
   })
+})
+
+test('gateAsync maximizes as gate does', async () => {
+  const random = rng(31)
+  for (let round = 0; round < 10; round++) {
+    const { scores, options } = randomCase(random, round)
+    expect(await gateAsync(scores, options)).toEqual(gate(scores, options))
+  }
+  await expect(gateAsync(new Float32Array(4), { experts: 2, k: 1, capacity: 1, overflow: 'maximize', slotShare: 0 })).rejects.toThrow(
+    RangeError,
+  )
 })

@@ -12,12 +12,14 @@ const randomKeys = (count, seed) => {
 const sum = (xs) => xs.reduce((a, b) => a + b, 0)
 
 describe('construction and arguments', () => {
-  test('defaults: capacity 1 each, seed 0, a power-of-two table', () => {
+  test('defaults: capacity 1 each, seed 0, a power-of-two table of 6 slots per piece or more', () => {
     const r = new KeyedRouter({ targets: ['a', 'b', 'c'] })
     expect(r.targets).toEqual(['a', 'b', 'c'])
     expect(Array.from(r.capacities)).toEqual([1, 1, 1])
     expect(r.seed).toBe(0n)
-    expect(r.slots).toBe(8)
+    // Unit 1 (the median), three pieces, 18 slots rounded up.
+    expect(r.bound).toBe(1)
+    expect(r.slots).toBe(32)
     expect(r.meanTrials).toBeCloseTo((r.slots * r.bound) / 3)
   })
 
@@ -44,7 +46,10 @@ describe('construction and arguments', () => {
     expect(() => new KeyedRouter({ targets: ['a', 'b'], capacities: [1, -1] })).toThrow(/capacities\[1\]/)
     expect(() => new KeyedRouter({ targets: ['a'], capacities: [NaN] })).toThrow(RangeError)
     expect(() => new KeyedRouter({ targets: ['a'], slots: 3 })).toThrow(/options.slots/)
-    expect(() => new KeyedRouter({ targets: ['a'], capacities: [4], bound: 2 })).toThrow(/options.bound/)
+    expect(() => new KeyedRouter({ targets: ['a'], bound: 0 })).toThrow(/options.bound: 0 is not a finite positive number/)
+    expect(() => new KeyedRouter({ targets: ['a', 'b', 'c'], slots: 2, bound: 1 })).toThrow(
+      /options.slots: 2 slots cannot hold the 3 pieces/,
+    )
     expect(() => new KeyedRouter({ targets: ['a'], seed: -1 })).toThrow(RangeError)
     const r = new KeyedRouter({ targets: ['a', 'b'] })
     expect(() => r.lookup(['x'], 3)).toThrow(/k: 3 exceeds the number of targets \(2\)/)
@@ -116,8 +121,14 @@ describe('lookups', () => {
   test('non-ASCII keys hash as UTF-8 (lone surrogates as U+FFFD)', () => {
     const r = new KeyedRouter({ targets: ids(10) })
     const odd = ['héllo', '日本語', 'emoji 😀', 'a\uD800', '']
-    const batch = r.lookup(odd)
-    odd.forEach((key, i) => expect(r.lookupOne(key)[0]).toBe(batch[i]))
+    // Keys around and past the 256 bytes read onto the stack, some ending in a multi-byte character.
+    const long = [250, 251, 252, 253, 254, 255, 256, 300].flatMap((n) => ['x'.repeat(n), `${'x'.repeat(n - 4)}😀`, 'é'.repeat(n >> 1)])
+    const all = [...odd, ...long, 'y'.repeat(100_000)]
+    const batch = r.lookup(all)
+    all.forEach((key, i) => {
+      expect(r.lookupOne(key)[0]).toBe(batch[i])
+      expect(r.pick(key)).toBe(r.targets[batch[i]])
+    })
     expect(r.hash('a\uD800')).toBe(r.hash('a\uFFFD'))
   })
 
@@ -212,6 +223,8 @@ describe('movement', () => {
     return moved
   }
 
+  // These three changes push no other piece aside in this table (a push would move that piece's keys
+  // too; benches/keyed-movement-spread.js measures how often), so every moved key involves the target.
   test('adding, removing and resizing one target moves keys only to or from it', () => {
     const added = base.withTargets([...names, 'extra'], [...caps, 10])
     expect([added.slots, added.bound]).toEqual([base.slots, base.bound])
@@ -318,5 +331,72 @@ describe('bounded loads', () => {
     const few = requests.slice(0, 30).filter((key, i, all) => all.indexOf(key) === i)
     const r = new KeyedRouter({ targets: ids(5) })
     expect(Array.from(r.assign(few.slice(0, 3), 1, { loadFactor: 5 }))).toEqual(Array.from(r.lookup(few.slice(0, 3))))
+  })
+})
+
+describe('the reproduction recipe of docs/keyed.md', () => {
+  const M64 = (1n << 64n) - 1n
+  const mix = (z) => {
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64
+    return z ^ (z >> 31n)
+  }
+  const trial = (x, i) => mix((x + (BigInt(i) + 1n) * 0x9e3779b97f4a7c15n) & M64)
+  const nextPow2 = (x) => 2 ** Math.ceil(Math.log2(x))
+
+  /** Steps 1-4, written from the text alone; target hashes come from router.hash (same seed). */
+  function reproduce(router, keys, k) {
+    const caps = Array.from(router.capacities)
+    const sorted = [...caps].sort((a, b) => a - b)
+    let unit = nextPow2(sorted[(caps.length - 1) >> 1])
+    const pieceCount = (u) => sum(caps.map((c) => Math.ceil(c / u)))
+    while (pieceCount(unit) > 16 * caps.length) unit *= 2
+    const slots = Math.max(2, nextPow2(6 * pieceCount(unit)))
+    const bits = BigInt(Math.log2(slots))
+    const pieces = []
+    router.targets.forEach((id, j) => {
+      const h = router.hash(id)
+      for (let i = 0; i < Math.ceil(caps[j] / unit); i++) {
+        const size = Math.min(unit, caps[j] - i * unit)
+        pieces.push({ g: trial(h, i), j, id, i, limit: Math.ceil((size / unit) * 2 ** 32) - 1 })
+      }
+    })
+    pieces.sort(
+      (a, b) => b.limit - a.limit || a.i - b.i || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
+    const table = new Array(slots).fill(null)
+    for (const p of pieces) {
+      const step = Number(p.g % BigInt(slots)) | 1
+      let at = Number(p.g >> (64n - bits))
+      while (table[at] !== null) at = (at + step) % slots
+      table[at] = p
+    }
+    return {
+      unit,
+      slots,
+      rows: keys.map((key) => {
+        const x = router.hash(key)
+        const row = []
+        for (let i = 0; row.length < k; i++) {
+          const z = trial(x, i)
+          const p = table[Number(z >> (64n - bits))]
+          const mark = Number(((z << bits) & M64) >> 32n)
+          if (p !== null && mark <= p.limit && !row.includes(p.j)) row.push(p.j)
+        }
+        return row
+      }),
+    }
+  }
+
+  test.each([
+    ['100 targets spanning 100:1', ids(100), spread(100)],
+    ['uniform', ids(37), new Array(37).fill(3)],
+    ['fractional capacities', ids(9), [0.3, 2.5, 0.07, 1, 1, 4.2, 0.9, 0.5, 3]],
+  ])('%s: unit, slots and 3 preferences per key match the router', (_, targets, capacities) => {
+    const router = new KeyedRouter({ targets, capacities, seed: 17 })
+    const keys = randomKeys(300, 8)
+    const got = reproduce(router, keys, 3)
+    expect([got.unit, got.slots]).toEqual([router.bound, router.slots])
+    expect(got.rows.flat()).toEqual(Array.from(router.lookup(keys, 3)))
   })
 })

@@ -261,17 +261,14 @@ describe('PE output of llvm-objdump', () => {
 })
 
 describe('Wine paths', () => {
-  test('Unix paths map to the Z: drive and back', () => {
-    const unix = '/work/wt plat/target/phase-router.win32-x64-gnu.node'
-    expect(wine.toWinePath(unix)).toBe('Z:\\work\\wt plat\\target\\phase-router.win32-x64-gnu.node')
-    expect(wine.fromWinePath(wine.toWinePath(unix))).toBe(unix)
-    expect(wine.fromWinePath('z:/work/x.js')).toBe('/work/x.js')
-    expect(wine.fromWinePath('Z:')).toBe('/')
+  test('absolute Unix paths map to the Z: drive, spaces kept', () => {
+    expect(wine.toWinePath('/work/wt plat/target/phase-router.win32-x64-gnu.node')).toBe(
+      'Z:\\work\\wt plat\\target\\phase-router.win32-x64-gnu.node',
+    )
+    expect(wine.toWinePath('/')).toBe('Z:\\')
   })
 
-  test('other drives have no Unix path, and relative paths are refused', () => {
-    expect(wine.fromWinePath('C:\\users\\root\\Temp\\x')).toBeNull()
-    expect(wine.fromWinePath('Zeta\\x')).toBeNull()
+  test('relative paths are refused by name', () => {
     expect(() => wine.toWinePath('target/x.node')).toThrow(RangeError)
     expect(() => wine.toWinePath('target/x.node')).toThrow(/target\/x\.node is not an absolute path/)
   })

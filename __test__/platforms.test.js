@@ -146,6 +146,7 @@ describe('target modules', () => {
       '__test__/helpers.test.js',
     ])
     expect(parseArgs(['--jest-emulated'], known).jestEmulated).toBe(true)
+    expect(parseArgs(['--jest-emulated=greedy,walk'], known).jestEmulated).toEqual(['__test__/greedy.test.js', '__test__/walk.test.js'])
     expect(() => parseArgs(['linux-riscv64-gnu'], known)).toThrow(/unknown target linux-riscv64-gnu/)
     expect(() => parseArgs(['--jest'], known)).toThrow(/unknown option --jest/)
   })
@@ -195,12 +196,14 @@ describe('jest under emulation', () => {
     }
   })
 
-  test('runs what was asked for, else nothing unless --jest-emulated', () => {
+  test('runs what was asked for, else nothing without --jest-emulated', () => {
     const ctx = { jest: true, jestSuites: null, jestEmulated: false }
     expect(qemu.emulatedSuites(ctx)).toBeNull()
     expect(qemu.emulatedSuites({ ...ctx, jestEmulated: true })).toBe(qemu.SUITES_WITHOUT_CHILDREN)
     expect(qemu.emulatedSuites({ ...ctx, jestSuites: ['__test__/golden.test.js'] })).toEqual(['__test__/golden.test.js'])
     expect(qemu.emulatedSuites({ ...ctx, jest: false, jestEmulated: true })).toBeNull()
+    const walk = ['__test__/walk.test.js']
+    expect(qemu.emulatedSuites({ ...ctx, jestEmulated: walk, jestSuites: ['__test__/golden.test.js'] })).toBe(walk)
   })
 })
 

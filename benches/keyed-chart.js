@@ -3,7 +3,7 @@
 
 const SERIES = [
   ['keyedOverMin', 'KeyedRouter (default table)', '#1f77b4'],
-  ['keyedPinnedOverMin', 'KeyedRouter (pinned 1024 x 512)', '#6baed6'],
+  ['keyedPinnedOverMin', 'KeyedRouter (base table pinned)', '#6baed6'],
   ['rendezvousOverMin', 'weighted rendezvous', '#2ca02c'],
   ['hashringOverMin', 'hashring', '#d62728'],
   ['jumpOverMin', 'jump hash', '#9467bd'],

@@ -1,58 +1,102 @@
-// Movement over many single changes, not one: for 100 targets spanning 100:1,
-// add 40 different targets (capacity = the median) one at a time, remove each
-// of 40 targets, and double each of 40 capacities; report the mean and the
-// worst of moved / least possible, for the default and a pinned table.
+// Movement over many single changes, not one. For each of five kinds of
+// change, 40 draws:
+//   add a target (capacity = the median), 40 different new ids;
+//   remove a target, 40 different ones;
+//   double one capacity, 40 different targets (never the largest);
+//   double the largest capacity, under 40 seeds;
+//   uniform pool 128 -> 129 targets, under 40 seeds.
+// The base pool is 100 targets spanning 100:1 (geometric). Each draw reports
+// moved / least, where least is the issue's measure (half the sum over
+// targets of the change in capacity share, times the keys) and, beside it,
+// moved / realized least: half the sum over targets of the change in the
+// number of keys each one actually gets. The second is 1 for a router that
+// never moves a key it need not move; the first adds the sampling noise of
+// the key set (a change of 100 expected keys varies by about 10%).
 //
-//   node benches/keyed-movement-spread.js   (KEYS=200000 by default)
+//   node benches/keyed-movement-spread.js   (KEYS=200000 by default; PIN=8192x16,32768x16 adds pinned tables)
 'use strict'
 
 const { KeyedRouter, movedKeys } = require('..')
 
 const KEYS = Number(process.env.KEYS ?? 200_000)
+const DRAWS = 40
 const N = 100
 const ids = Array.from({ length: N }, (_, i) => `w${i}`)
 const caps = ids.map((_, i) => 100 ** (i / (N - 1)))
-const total = caps.reduce((a, b) => a + b)
 const keys = Array.from({ length: KEYS }, (_, i) => `key-${i}`)
 const median = caps[N >> 1]
+const sum = (xs) => xs.reduce((a, b) => a + b, 0)
 
-function summary(ratios) {
-  const mean = ratios.reduce((a, b) => a + b) / ratios.length
-  return {
-    mean: +mean.toFixed(3),
-    worst: +Math.max(...ratios).toFixed(3),
-    over1_1: ratios.filter((r) => r > 1.1).length,
-    of: ratios.length,
-  }
+/** Least possible movement for a change from (ta, ca) to (tb, cb): half the sum of share changes, times KEYS. */
+function nominalLeast(ta, ca, tb, cb) {
+  const share = (t, c) => new Map(t.map((id, j) => [id, c[j] / sum(c)]))
+  const [a, b] = [share(ta, ca), share(tb, cb)]
+  let diff = 0
+  for (const id of new Set([...a.keys(), ...b.keys()])) diff += Math.abs((a.get(id) ?? 0) - (b.get(id) ?? 0))
+  return (diff / 2) * KEYS
 }
 
-for (const [label, pin] of [
-  ['default table', {}],
-  ['pinned 1024 x 512', { slots: 1024, bound: 512 }],
-]) {
+/** Half the sum over ids of the change in the keys each router sends to it (first choices). */
+function realizedLeast(a, b) {
+  const counts = (r) => {
+    const m = new Map()
+    for (const t of r.lookup(keys)) m.set(r.targets[t], (m.get(r.targets[t]) ?? 0) + 1)
+    return m
+  }
+  const [ca, cb] = [counts(a), counts(b)]
+  let diff = 0
+  for (const id of new Set([...ca.keys(), ...cb.keys()])) diff += Math.abs((ca.get(id) ?? 0) - (cb.get(id) ?? 0))
+  return diff / 2
+}
+
+function summary(draws) {
+  const stat = (xs) => ({
+    mean: +(sum(xs) / xs.length).toFixed(3),
+    worst: +Math.max(...xs).toFixed(3),
+    over1_1: xs.filter((r) => r > 1.1).length,
+  })
+  return { of: draws.length, nominal: stat(draws.map((d) => d.nominal)), realized: stat(draws.map((d) => d.realized)) }
+}
+
+function measure(a, b, ta, ca, tb, cb) {
+  const moved = movedKeys(a, b, keys)
+  return { nominal: moved / nominalLeast(ta, ca, tb, cb), realized: moved / Math.max(1, realizedLeast(a, b)) }
+}
+
+function run(label, pin) {
+  const kinds = { add: [], remove: [], doubleOne: [], doubleLargest: [], uniform128to129: [] }
   const base = new KeyedRouter({ targets: ids, capacities: caps, seed: 1, ...pin })
-  const add = []
-  const remove = []
-  const double = []
-  for (let t = 0; t < 40; t++) {
-    const least = (median / (total + median)) * KEYS
-    add.push(movedKeys(base, base.withTargets([...ids, `extra-${t}`], [...caps, median]), keys) / least)
+  const u128 = Array.from({ length: 128 }, (_, i) => `u${i}`)
+  const ones = (n) => new Array(n).fill(1)
+  for (let t = 0; t < DRAWS; t++) {
+    const [ta, tc] = [
+      [...ids, `extra-${t}`],
+      [...caps, median],
+    ]
+    kinds.add.push(measure(base, base.withTargets(ta, tc), ids, caps, ta, tc))
     const j = (t * 37) % N
-    remove.push(
-      movedKeys(
-        base,
-        base.withTargets(
-          ids.filter((_, i) => i !== j),
-          caps.filter((_, i) => i !== j),
-        ),
-        keys,
-      ) /
-        ((caps[j] / total) * KEYS),
-    )
-    const doubled = caps.map((c, i) => (i === j ? 2 * c : c))
-    // Least movement for doubling c_j: the change in j's share.
-    const least2 = ((2 * caps[j]) / (total + caps[j]) - caps[j] / total) * KEYS
-    if (j !== N - 1) double.push(movedKeys(base, base.withCapacities(doubled), keys) / least2)
+    const [rt, rc] = [ids.filter((_, i) => i !== j), caps.filter((_, i) => i !== j)]
+    kinds.remove.push(measure(base, base.withTargets(rt, rc), ids, caps, rt, rc))
+    const d = (t * 37) % (N - 1)
+    const doubled = caps.map((c, i) => (i === d ? 2 * c : c))
+    kinds.doubleOne.push(measure(base, base.withCapacities(doubled), ids, caps, ids, doubled))
+    const seeded = new KeyedRouter({ targets: ids, capacities: caps, seed: 1000 + t, ...pin })
+    const big = caps.map((c, i) => (i === N - 1 ? 2 * c : c))
+    kinds.doubleLargest.push(measure(seeded, seeded.withCapacities(big), ids, caps, ids, big))
+    const u = new KeyedRouter({ targets: u128, seed: 1000 + t, ...pin })
+    const grown = [...u128, 'u128']
+    kinds.uniform128to129.push(measure(u, u.withTargets(grown), u128, ones(128), grown, ones(129)))
   }
-  console.log(label, { add: summary(add), remove: summary(remove), double: summary(double) })
+  const out = { table: label, slots: base.slots, bound: base.bound }
+  for (const [kind, draws] of Object.entries(kinds)) out[kind] = summary(draws)
+  console.log(JSON.stringify(out))
+  return out
 }
+
+const results = [run('default', {})]
+// PIN=8192x16 (slots x bound) adds a pinned table; unit-capacity pools then use pieces of 1 in slots of 16.
+for (const pin of (process.env.PIN ?? '').split(',').filter(Boolean)) {
+  const [slots, bound] = pin.split('x').map(Number)
+  results.push(run(`pinned ${pin}`, { slots, bound }))
+}
+module.exports = results

@@ -141,7 +141,12 @@ const scenarios = []
   ]
   const t128 = ids(128)
   const u128 = new Array(128).fill(1)
-  const boundary = [['uniform: 128 -> 129 targets (table doubles)', t128, u128, [...t128, 'new'], [...u128, 1]]]
+  const t170 = ids(170)
+  const u170 = new Array(170).fill(1)
+  const boundary = [
+    ['uniform: 128 -> 129 targets', t128, u128, [...t128, 'new'], [...u128, 1]],
+    ['uniform: 170 -> 171 targets (table doubles)', t170, u170, [...t170, 'new'], [...u170, 1]],
+  ]
   for (const [name, ta, ca, tb, cb] of [...weighted, ...uniform, ...boundary]) {
     const least = minimum(ta, ca, tb, cb)
     const row = { scenario: name, minimum: Math.round(least) }
@@ -149,7 +154,8 @@ const scenarios = []
     const b = a.withTargets(tb, cb)
     row.keyed = movedKeys(a, b, keys)
     row.keyedDefaultTable = `${a.slots}x${a.bound} -> ${b.slots}x${b.bound}`
-    const pa = new KeyedRouter({ targets: ta, capacities: ca, seed: 1, slots: 1024, bound: 512 })
+    // The same change with the base router's table pinned (kept through the change).
+    const pa = new KeyedRouter({ targets: ta, capacities: ca, seed: 1, slots: a.slots, bound: a.bound })
     row.keyedPinned = movedKeys(pa, pa.withTargets(tb, cb), keys)
     row.rendezvous = movedBetween(rendezvous(ta, ca), rendezvous(tb, cb))
     row.hashring = movedBetween(ring(ta, ca), ring(tb, cb))

@@ -159,9 +159,11 @@ fn checked(env: &Env, scores: &[f32], options: &GateOptions) -> napi::Result<()>
     let tokens = kernel::check(scores, options).map_err(|e| input_error(env, e))?;
     // Slots (experts, weights, positions, scores: 20 bytes) and each token's
     // candidates (24 bytes each: k, or up to rerouteWithin when rerouting;
-    // maximizing adds two flags and an index per candidate, 40 bytes per node).
+    // maximizing adds 20 bytes of flags and indexes per candidate, the steps a
+    // round records, about k / 2 + 1 of 24 bytes per candidate at the default
+    // rerouteWithin, and 40 bytes per node).
     let width = options.reroute_within.unwrap_or(2 * options.k).clamp(options.k, options.experts);
-    let per_candidate = if matches!(options.overflow, Overflow::Maximize { .. }) { 30 } else { 24 };
+    let per_candidate = if matches!(options.overflow, Overflow::Maximize { .. }) { 68 + 12 * options.k } else { 24 };
     let nodes = if per_candidate > 24 { (tokens + options.experts) * 40 } else { 0 };
     reserve::<u8>(env, tokens * options.k * 20 + tokens * width * per_candidate + nodes, "scores")
 }

@@ -5,6 +5,7 @@
 //! keys crosses into Rust in one call instead of a million.
 
 use crate::args::{count, input_error, range_error, seed};
+use crate::key_utf8::KeyUtf8;
 use crate::limits::{copy, reserve};
 use crate::output::write_routes;
 use crate::text::{self, JsText};
@@ -351,15 +352,15 @@ impl Task for KeyedTask {
 }
 
 /// The first preference of one string key, the router passed as an external
-/// handle: `pick`'s path, about half the call cost of a method on this class.
+/// handle and the key read onto the stack: the path of `pick` and of
+/// `lookupOne(key)`, about half the call cost of a method on this class.
 #[napi(catch_unwind)]
 pub fn keyed_first_ext(
     #[napi(ts_arg_type = "ExternalObject<unknown>")] router: &napi::bindgen_prelude::External<Arc<Layout>>,
-    #[napi(ts_arg_type = "string")] key: JsText,
+    #[napi(ts_arg_type = "string")] key: KeyUtf8,
 ) -> i32 {
     let mut row = [0i32; 1];
-    let x = keyed::hash_str(text::into_string(key).as_bytes(), router.seed());
-    keyed::preferences_into(router, x, &mut row, |_| false);
+    keyed::preferences_into(router, keyed::hash_str(key.bytes(), router.seed()), &mut row, |_| false);
     row[0]
 }
 
@@ -375,12 +376,12 @@ pub fn keyed_handle(router: &NativeKeyedRouter) -> napi::bindgen_prelude::Extern
 pub fn keyed_preferences_ext<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<unknown>")] router: &napi::bindgen_prelude::External<Arc<Layout>>,
-    #[napi(ts_arg_type = "string")] key: JsText,
+    #[napi(ts_arg_type = "string")] key: KeyUtf8,
     out: Int32ArraySlice<'env>,
 ) -> napi::Result<()> {
     let slots = out.len();
     keyed::check_k(router, 1, slots).map_err(|e| input_error(env, e))?;
-    let x = keyed::hash_str(text::into_string(key).as_bytes(), router.seed());
+    let x = keyed::hash_str(key.bytes(), router.seed());
     write_routes(env, Some(out), slots, &[], |out| {
         keyed::preferences_into(router, x, out, |_| false);
         Ok(())

@@ -10,6 +10,7 @@
 //! - [`calls`]: each router call's arguments as one checked request, shared
 //!   by its sync and async export.
 //! - [`output`]: the routes array, and the one write into memory JavaScript sees.
+//! - [`key_utf8`]: one string key read onto the stack, for the per-request keyed calls.
 //! - [`task`]: async work on the libuv pool; [`args`] and [`limits`]: argument
 //!   conversions and size caps; [`text`]: strings read alike on every platform.
 
@@ -21,6 +22,7 @@ mod args;
 mod calls;
 mod gate;
 mod helpers;
+mod key_utf8;
 mod keyed;
 mod limits;
 mod output;

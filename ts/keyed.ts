@@ -126,6 +126,7 @@ class KeyedRouterImpl {
       // k is checked here as the addon would (an integer in [1, 2^32)) before the array is made.
       if (!Number.isInteger(slots) || slots < 1 || slots >= 2 ** 32) throw new RangeError(`k: ${slots} is not an integer in [1, 2^32)`)
       if (slots > this.targets.length) throw new RangeError(`k: ${slots} exceeds the number of targets (${this.targets.length})`)
+      if (slots === 1) return Int32Array.of(native.keyedFirstExt(this._handle, key))
       const out = new Int32Array(slots)
       native.keyedPreferencesExt(this._handle, key, out)
       return out

@@ -6,12 +6,13 @@
 //   target | built (size, glibc floor or minimum OS) | loaded | golden | jest suites
 //
 // Usage: node scripts/platforms/index.js [target ...] [--no-jest]
-//          [--jest-suites=a,b] [--jest-emulated]
+//          [--jest-suites=a,b] [--jest-emulated[=a,b]]
 //   target          names from targets/ (all when none is given)
 //   --no-jest       build, load and golden check only
 //   --jest-suites   run only these jest suites (names as in __test__/, with or
 //                   without .test.js), on emulated targets too
-//   --jest-emulated run jest on emulated targets (qemu) too: by default only
+//   --jest-emulated run jest on emulated targets (qemu) too, the suites
+//                   given or those that start no process: by default only
 //                   the golden check runs there, as jest takes over an hour
 //
 // Each target is a module in targets/<target>.js with this interface:
@@ -62,14 +63,19 @@ function parseArgs(argv, available) {
   for (const arg of argv) {
     if (arg === '--no-jest') options.jest = false
     else if (arg === '--jest-emulated') options.jestEmulated = true
-    else if (arg.startsWith('--jest-suites='))
-      options.jestSuites = arg.slice('--jest-suites='.length).split(',').filter(Boolean).map(suitePath)
+    else if (arg.startsWith('--jest-emulated=')) options.jestEmulated = suiteList(arg.slice('--jest-emulated='.length))
+    else if (arg.startsWith('--jest-suites=')) options.jestSuites = suiteList(arg.slice('--jest-suites='.length))
     else if (arg.startsWith('-')) throw new RangeError(`unknown option ${arg}`)
     else if (!available.includes(arg)) throw new RangeError(`unknown target ${arg}; known: ${available.join(', ')}`)
     else options.targets.push(arg)
   }
   if (options.targets.length === 0) options.targets = available
   return options
+}
+
+// 'golden,helpers' -> ['__test__/golden.test.js', '__test__/helpers.test.js'].
+function suiteList(text) {
+  return text.split(',').filter(Boolean).map(suitePath)
 }
 
 // 'golden' or 'golden.test.js' -> '__test__/golden.test.js'.

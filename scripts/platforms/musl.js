@@ -96,7 +96,9 @@ function stagePackage(lib) {
 function refusesGlibc(ctx, command, glibcSuffix) {
   const glibc = path.join(ctx.lib.outputDir(glibcSuffix), `phase-router.${glibcSuffix}.node`)
   if (!fs.existsSync(glibc)) return `glibc refusal not checked: build ${glibcSuffix} first`
-  const env = { ...process.env, PHASE_ROUTER_NATIVE_PATH: glibc }
+  // PHASE_ROUTER_WASM=0: the loader must not fall back to WebAssembly, so
+  // that the error is the native refusal.
+  const env = { ...process.env, PHASE_ROUTER_NATIVE_PATH: glibc, PHASE_ROUTER_WASM: '0' }
   const staged = stagePackage(ctx.lib)
   let result
   try {

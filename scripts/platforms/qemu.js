@@ -59,10 +59,12 @@ const SUITES_WITHOUT_CHILDREN = [
   'walk',
 ].map((name) => `__test__/${name}.test.js`)
 
-// The suites to run on an emulated target, or null for none: those asked
-// for with --jest-suites, else with --jest-emulated the ones above.
+// The suites to run on an emulated target, or null for none: those given
+// with --jest-emulated=a,b or else --jest-suites, else with a bare
+// --jest-emulated the ones above.
 function emulatedSuites(ctx) {
   if (!ctx.jest) return null
+  if (Array.isArray(ctx.jestEmulated)) return ctx.jestEmulated
   if (ctx.jestSuites) return ctx.jestSuites
   return ctx.jestEmulated ? SUITES_WITHOUT_CHILDREN : null
 }

@@ -1,8 +1,11 @@
 //! `overflow: 'maximize'` against `reroute` in the same run: 16384 tokens,
 //! (E, k) in (8, 2), (64, 2), (128, 8) and (256, 8) with 8 groups (4
 //! eligible, a bias and sigmoid scoring), every expert capped at its mean load
-//! (capacity factor 1), priority by score, logits as in the `gate` bench.
-//! Each shape also prints how many slots each mode keeps.
+//! (capacity factor 1), priority by score, on two kinds of logits: `skew`, as
+//! in the `gate` bench (a mild skew towards low experts), and `zipf`, as in
+//! benches/gate-quality.js (the expert of popularity rank `r` gets `-ln r`,
+//! plus Gumbel noise), where rerouting falls further short of the most slots.
+//! Each case also prints how many slots each mode keeps.
 //!
 //! Run: `cargo bench -p phase-router-kernel --bench gate_maximize`.
 
@@ -17,14 +20,30 @@ const TOKENS: usize = 16384;
 const SHAPES: [(usize, usize, Option<Groups>); 4] =
     [(8, 2, None), (64, 2, None), (128, 8, None), (256, 8, Some(Groups { count: 8, topk: 4 }))];
 
+/// `TOKENS x experts` logits of the given kind (see the module documentation).
+fn logits(rng: &mut ChaCha8Rng, experts: usize, kind: &str) -> Vec<f32> {
+    if kind == "skew" {
+        return (0..TOKENS * experts).map(|i| rng.gen::<f32>() * 4.0 - (i % experts) as f32 / experts as f32).collect();
+    }
+    // Popularity ranks: a shuffle of 1..=experts.
+    let mut rank: Vec<usize> = (1..=experts).collect();
+    for i in (1..experts).rev() {
+        rank.swap(i, rng.gen_range(0..=i));
+    }
+    (0..TOKENS * experts)
+        .map(|i| {
+            let gumbel = -(-(rng.gen::<f64>() * (1.0 - 2e-12) + 1e-12).ln()).ln();
+            (gumbel - (rank[i % experts] as f64).ln()) as f32
+        })
+        .collect()
+}
+
 fn maximizing(c: &mut Criterion) {
     let mut group = c.benchmark_group("gate");
     group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    for (experts, k, groups) in SHAPES {
+    for ((experts, k, groups), kind) in SHAPES.into_iter().flat_map(|shape| [(shape, "skew"), (shape, "zipf")]) {
         let mut rng = ChaCha8Rng::seed_from_u64(experts as u64);
-        // Logits with a skew towards low experts, so that caps bind.
-        let scores: Vec<f32> =
-            (0..TOKENS * experts).map(|i| rng.gen::<f32>() * 4.0 - (i % experts) as f32 / experts as f32).collect();
+        let scores = logits(&mut rng, experts, kind);
         let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(-0.01..0.01)).collect();
         let reroute = GateOptions {
             groups,
@@ -35,7 +54,7 @@ fn maximizing(c: &mut Criterion) {
             ..GateOptions::new(experts, k)
         };
         let maximize = GateOptions { overflow: Overflow::Maximize { slot_share: DEFAULT_SLOT_SHARE }, ..reroute };
-        let shape = format!("E{experts}/k{k}{}", if groups.is_some() { "/groups8" } else { "" });
+        let shape = format!("{kind}/E{experts}/k{k}{}", if groups.is_some() { "/groups8" } else { "" });
         let kept = |options| gate(&scores, options).unwrap().kept;
         println!("{shape}: kept slots, reroute {} maximize {}", kept(&reroute), kept(&maximize));
         for (name, options) in [("reroute", reroute), ("maximize", maximize)] {

@@ -12,6 +12,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { objdump } = require('./helpers/objdump')
 const pe = require('./helpers/pe')
+const { hasRustStd } = require('./helpers/rust-std')
 const wine = require('./helpers/wine')
 
 const triple = 'x86_64-pc-windows-gnu'
@@ -28,6 +29,7 @@ function libnodeStubs(lib) {
 
 async function build(ctx) {
   const { lib, log } = ctx
+  if (!hasRustStd(lib, triple)) lib.ensureRustTarget(triple, { log })
   const env = { ...lib.zigEnv({ log }), LIBNODE_PATH: libnodeStubs(lib) }
   const logFile = path.join(lib.cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')

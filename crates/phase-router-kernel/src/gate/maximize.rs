@@ -26,6 +26,13 @@ mod layers;
 use super::assign::Slots;
 use super::choose::Candidate;
 
+/// The window of a round of paths (see [`cheapest`]) as a share of the mean
+/// score of a kept slot: paths may lose up to half a typical slot's score
+/// more than the cheapest. Measured on the quality bench, 0.05 to 0.5 keep
+/// the same score mass within 0.3% of the optimum's, and 0.5 takes 7 to 10
+/// times fewer rounds than 0.05.
+const WINDOW_SHARE: f64 = 0.5;
+
 /// A node not reached (or settled) yet.
 const UNSEEN: u32 = u32::MAX;
 
@@ -61,7 +68,8 @@ pub fn maximize(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], 
         return;
     }
     let target = share_of(slot_share, assignment.most());
-    let mut round = cheapest::Round::new(caps.len(), candidates.len());
+    let mean = assignment.kept_score() / assignment.total.max(1) as f64;
+    let mut round = cheapest::Round::new(caps.len(), candidates.len(), WINDOW_SHARE * mean);
     while assignment.total < target && assignment.cheapest_round(&mut round, target - assignment.total) > 0 {}
     assignment.write(slots);
 }
@@ -120,6 +128,11 @@ impl<'a> Assignment<'a> {
 
     fn expert_of(&self, pair: usize) -> usize {
         self.candidates[pair].expert as usize
+    }
+
+    /// The score mass of the kept pairs.
+    fn kept_score(&self) -> f64 {
+        self.candidates.iter().zip(&self.kept).filter(|(_, &kept)| kept).map(|(c, _)| c.score).sum()
     }
 
     /// Flips the pairs of an augmenting path from `source` (a token with a

@@ -1,6 +1,13 @@
 //! The table a keyed router looks keys up in, built from the set of targets.
+//!
+//! Every target is cut into pieces of at most one `unit` of capacity (whole
+//! units, then the remainder), and each piece takes one slot of an open
+//! addressing table. The table's size follows the number of pieces, not the
+//! number of targets or the largest capacity, so the events that rebuild it
+//! (`slots` doubling, `unit` changing) are tied to slowly moving quantities:
+//! the median capacity and the piece count times [`SLOTS_PER_PIECE`].
 
-use super::hash_str;
+use super::{hash_str, trial};
 use crate::InputError;
 
 /// Most targets one router holds (indices must fit in an `Int32Array`).
@@ -8,6 +15,17 @@ pub const MAX_TARGETS: usize = 1 << 30;
 
 /// Largest table size.
 pub const MAX_SLOTS: u64 = 1 << 31;
+
+/// Default slots per piece: the table doubles when `6 * pieces` crosses a
+/// power of two. A factor that is not a power of two keeps those thresholds
+/// away from the power-of-two pool sizes that services often use.
+pub const SLOTS_PER_PIECE: u64 = 6;
+
+/// Default cap on pieces per target, on average: past it the unit doubles.
+const PIECES_PER_TARGET: f64 = 16.0;
+
+/// A slot no piece holds.
+const EMPTY: u32 = u32::MAX;
 
 /// One target as given: its id, capacity and id hash.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,12 +38,12 @@ pub struct Target {
     pub hash: u64,
 }
 
-/// One target's interval of the mark range of its cell.
+/// One slot: the target of the piece it holds (or [`EMPTY`]) and the largest
+/// 32-bit mark that hits it (`ceil(size / unit * 2^32) - 1`).
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    lo: f64,
-    hi: f64,
+struct Slot {
     target: u32,
+    limit: u32,
 }
 
 /// A keyed router's lookup table. Depends only on the seed, the set of
@@ -36,23 +54,31 @@ pub struct Layout {
     targets: Vec<Target>,
     seed: u64,
     bits: u32,
-    bound: f64,
+    unit: f64,
     total: f64,
+    pieces: u64,
     pinned_slots: bool,
-    pinned_bound: bool,
-    /// `starts[c]..starts[c + 1]` are cell `c`'s entries.
-    starts: Vec<u32>,
-    entries: Vec<Entry>,
+    pinned_unit: bool,
+    table: Vec<Slot>,
+}
+
+/// A piece before placement: its hash `g`, target, index and limit.
+struct Piece {
+    g: u64,
+    target: u32,
+    index: u64,
+    limit: u32,
 }
 
 impl Layout {
-    /// A router with the default table size and bound.
+    /// A router with the default table size and unit.
     pub fn new(ids: Vec<String>, capacities: &[f64], seed: u64) -> Result<Self, InputError> {
         Self::with(ids, capacities, seed, None, None)
     }
 
-    /// A router with `slots` (a power of two in `[2, 2^31]`) and `bound` (at
-    /// least the largest capacity sum of one cell) pinned when given.
+    /// A router with `slots` (a power of two in `[2, 2^31]`, at least the
+    /// number of pieces) and `bound` (the unit: the most capacity one piece
+    /// holds, finite and positive) pinned when given.
     pub fn with(
         ids: Vec<String>,
         capacities: &[f64],
@@ -60,120 +86,52 @@ impl Layout {
         slots: Option<u64>,
         bound: Option<f64>,
     ) -> Result<Self, InputError> {
-        let n = ids.len();
-        if n == 0 {
-            return Err(InputError::new("targets", "must hold at least one target"));
-        }
-        if n > MAX_TARGETS {
-            return Err(InputError::new("targets", format!("{n} targets exceed the most of {MAX_TARGETS}")));
-        }
-        if capacities.len() != n {
-            return Err(InputError::new(
-                "capacities",
-                format!("length {} does not match {n} targets", capacities.len()),
-            ));
-        }
-        if let Some(bad) = capacities.iter().position(|c| !(c.is_finite() && *c > 0.0)) {
-            return Err(InputError::at(
-                "capacities",
-                bad,
-                format!("{} is not a finite positive number", capacities[bad]),
-            ));
-        }
-        let pinned_slots = slots.is_some();
-        let slots = match slots {
-            Some(s) if !(2..=MAX_SLOTS).contains(&s) || !s.is_power_of_two() => {
-                return Err(InputError::new("options.slots", format!("{s} is not a power of two in [2, 2^31]")));
-            }
-            Some(s) => s,
-            None => ((2 * n) as u64).next_power_of_two().max(2),
-        };
-        let bits = slots.trailing_zeros();
+        check_inputs(&ids, capacities, slots, bound)?;
         let targets: Vec<Target> = ids
             .into_iter()
             .zip(capacities)
             .map(|(id, &capacity)| Target { hash: hash_str(id.as_bytes(), seed), id, capacity })
             .collect();
-        // Canonical order: by cell, then hash, then id (equal ids are refused).
-        let cell = |h: u64| (h >> (64 - bits)) as usize;
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (ta, tb) = (&targets[a as usize], &targets[b as usize]);
-            ta.hash.cmp(&tb.hash).then_with(|| ta.id.cmp(&tb.id))
-        });
-        if let Some(w) = order.windows(2).find(|w| targets[w[0] as usize].id == targets[w[1] as usize].id) {
-            let later = w[0].max(w[1]) as usize;
-            return Err(InputError::at("targets", later, format!("'{}' appears more than once", targets[later].id)));
-        }
-        let mut starts = vec![0u32; slots as usize + 1];
-        for t in &targets {
-            starts[cell(t.hash) + 1] += 1;
-        }
-        for c in 0..slots as usize {
-            starts[c + 1] += starts[c];
-        }
-        // Cell sums, summed in canonical order so that they do not depend on the input order.
-        let mut max_sum = 0.0f64;
-        let mut total = 0.0f64;
-        let mut at = 0;
-        while at < n {
-            let c = cell(targets[order[at] as usize].hash);
-            let mut sum = 0.0;
-            while at < n && cell(targets[order[at] as usize].hash) == c {
-                sum += targets[order[at] as usize].capacity;
-                at += 1;
+        check_unique(&targets)?;
+        let unit = bound.unwrap_or_else(|| default_unit(capacities));
+        let pieces = piece_count(capacities, unit);
+        let table_slots = match slots {
+            Some(s) if (s as f64) < pieces => {
+                let msg = format!("{s} slots cannot hold the {pieces} pieces these capacities need");
+                return Err(InputError::new("options.slots", msg));
             }
-            max_sum = max_sum.max(sum);
-            total += sum;
-        }
-        let pinned_bound = bound.is_some();
-        let bound = match bound {
-            Some(b) if !(b.is_finite() && b >= max_sum) => {
-                return Err(InputError::new(
-                    "options.bound",
-                    format!("{b} is below the largest capacity sum of one cell, {max_sum}"),
-                ));
+            Some(s) => s,
+            None if pieces * SLOTS_PER_PIECE as f64 > MAX_SLOTS as f64 => {
+                let msg = format!("{unit} cuts the capacities into {pieces} pieces, more than a table holds");
+                return Err(InputError::new("options.bound", msg));
             }
-            Some(b) => b,
-            None => next_power_of_two(max_sum),
+            None => (pieces as u64 * SLOTS_PER_PIECE).next_power_of_two().max(2),
         };
-        // Pack each cell: targets with an even hash up from 0, odd ones down from the bound, in canonical order.
-        let mut entries = vec![Entry { lo: 0.0, hi: 0.0, target: 0 }; n];
-        let mut at = 0;
-        while at < n {
-            let c = cell(targets[order[at] as usize].hash);
-            let (mut up, mut down, mut rank) = (0.0f64, bound, 0usize);
-            let first = starts[c] as usize;
-            while at < n && cell(targets[order[at] as usize].hash) == c {
-                let j = order[at];
-                let cap = targets[j as usize].capacity;
-                // The side comes from the target's own hash, so that a new
-                // cell-mate shifts only those after it on its side.
-                let (lo, hi) = if targets[j as usize].hash & 1 == 0 {
-                    up += cap;
-                    (up - cap, up)
-                } else {
-                    down -= cap;
-                    (down, down + cap)
-                };
-                entries[first + rank] = Entry { lo, hi, target: j };
-                rank += 1;
-                at += 1;
-            }
-        }
-        Ok(Layout { targets, seed, bits, bound, total, pinned_slots, pinned_bound, starts, entries })
+        let bits = table_slots.trailing_zeros();
+        let table = place(&targets, unit, bits);
+        // Summed in canonical order (by hash) so that it does not depend on the input order.
+        let mut by_hash: Vec<&Target> = targets.iter().collect();
+        by_hash.sort_unstable_by_key(|t| t.hash);
+        let total = by_hash.iter().map(|t| t.capacity).sum();
+        Ok(Layout {
+            targets,
+            seed,
+            bits,
+            unit,
+            total,
+            pieces: pieces as u64,
+            pinned_slots: slots.is_some(),
+            pinned_unit: bound.is_some(),
+            table,
+        })
     }
 
     /// The target a trial word `z` lands on, if any.
     #[inline]
     pub fn accept(&self, z: u64) -> Option<u32> {
-        let c = (z >> (64 - self.bits)) as usize;
-        let (a, b) = (self.starts[c] as usize, self.starts[c + 1] as usize);
-        if a == b {
-            return None;
-        }
-        let mark = ((z << self.bits) >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * self.bound;
-        self.entries[a..b].iter().find(|e| e.lo <= mark && mark < e.hi).map(|e| e.target)
+        let slot = self.table[(z >> (64 - self.bits)) as usize];
+        let mark = ((z << self.bits) >> 32) as u32;
+        (slot.target != EMPTY && mark <= slot.limit).then_some(slot.target)
     }
 
     /// The targets in the order given.
@@ -196,14 +154,19 @@ impl Layout {
         self.seed
     }
 
-    /// Cells of the table.
+    /// Slots of the table.
     pub fn slots(&self) -> u64 {
         1u64 << self.bits
     }
 
-    /// Upper end of each cell's mark range.
+    /// The unit: the most capacity one piece (and one slot) holds.
     pub fn bound(&self) -> f64 {
-        self.bound
+        self.unit
+    }
+
+    /// Pieces in the table.
+    pub fn pieces(&self) -> u64 {
+        self.pieces
     }
 
     /// Sum of all capacities.
@@ -213,13 +176,126 @@ impl Layout {
 
     /// Whether `slots` / `bound` were pinned by the caller (kept by derived routers).
     pub fn pinned(&self) -> (Option<u64>, Option<f64>) {
-        (self.pinned_slots.then(|| self.slots()), self.pinned_bound.then_some(self.bound))
+        (self.pinned_slots.then(|| self.slots()), self.pinned_unit.then_some(self.unit))
     }
 
     /// Mean trials per first choice: `slots * bound / total`.
     pub fn mean_trials(&self) -> f64 {
-        self.slots() as f64 * self.bound / self.total
+        self.slots() as f64 * self.unit / self.total
     }
+}
+
+/// Checks sizes, capacities and pinned options, before any work.
+fn check_inputs(ids: &[String], capacities: &[f64], slots: Option<u64>, bound: Option<f64>) -> Result<(), InputError> {
+    let n = ids.len();
+    if n == 0 {
+        return Err(InputError::new("targets", "must hold at least one target"));
+    }
+    if n > MAX_TARGETS {
+        return Err(InputError::new("targets", format!("{n} targets exceed the most of {MAX_TARGETS}")));
+    }
+    if capacities.len() != n {
+        return Err(InputError::new("capacities", format!("length {} does not match {n} targets", capacities.len())));
+    }
+    if let Some(bad) = capacities.iter().position(|c| !(c.is_finite() && *c > 0.0)) {
+        return Err(InputError::at("capacities", bad, format!("{} is not a finite positive number", capacities[bad])));
+    }
+    if let Some(s) = slots {
+        if !(2..=MAX_SLOTS).contains(&s) || !s.is_power_of_two() {
+            return Err(InputError::new("options.slots", format!("{s} is not a power of two in [2, 2^31]")));
+        }
+    }
+    if let Some(b) = bound {
+        if !(b.is_finite() && b > 0.0) {
+            return Err(InputError::new("options.bound", format!("{b} is not a finite positive number")));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a repeated id, naming the later of two equal ones.
+fn check_unique(targets: &[Target]) -> Result<(), InputError> {
+    let mut order: Vec<u32> = (0..targets.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (ta, tb) = (&targets[a as usize], &targets[b as usize]);
+        ta.hash.cmp(&tb.hash).then_with(|| ta.id.cmp(&tb.id))
+    });
+    match order.windows(2).find(|w| targets[w[0] as usize].id == targets[w[1] as usize].id) {
+        Some(w) => {
+            let later = w[0].max(w[1]) as usize;
+            Err(InputError::at("targets", later, format!("'{}' appears more than once", targets[later].id)))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The default unit: the smallest power of two at or above the median
+/// capacity (the lower middle one), doubled while the pieces would exceed
+/// [`PIECES_PER_TARGET`] per target. A median moves little when one target
+/// changes, unlike the largest capacity or the total.
+fn default_unit(capacities: &[f64]) -> f64 {
+    let mut sorted = capacities.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let mut unit = next_power_of_two(sorted[(sorted.len() - 1) / 2]);
+    let most = PIECES_PER_TARGET * capacities.len() as f64;
+    while piece_count(capacities, unit) > most {
+        unit *= 2.0;
+    }
+    unit
+}
+
+/// Pieces of all targets at a unit: `ceil(capacity / unit)` each.
+fn piece_count(capacities: &[f64], unit: f64) -> f64 {
+    capacities.iter().map(|&c| (c / unit).ceil()).sum()
+}
+
+/// Size of piece `i` of a target: whole units, then the remainder. Each
+/// piece's size only grows with the capacity, so a capacity change only
+/// grows (or only shrinks) that target's pieces.
+fn piece_size(capacity: f64, unit: f64, i: u64) -> f64 {
+    (capacity - i as f64 * unit).min(unit)
+}
+
+/// The table. Pieces are placed largest first (by `limit`), then by index
+/// (every target's first unit before anyone's second), then in increasing
+/// order of `(g, id)`; each takes the first free slot of its probe sequence:
+/// its home (the top `bits` bits of `g`), then steps of `(g mod slots) | 1`,
+/// wrapping. A piece can then only push aside pieces no larger than itself,
+/// so a small target coming or going never moves a large one; the units a
+/// growing target adds come late in the order and rarely push whole units;
+/// and a push moves one piece, not a run of them.
+fn place(targets: &[Target], unit: f64, bits: u32) -> Vec<Slot> {
+    let mut pieces = Vec::new();
+    for (j, t) in targets.iter().enumerate() {
+        let count = (t.capacity / unit).ceil() as u64;
+        for i in 0..count {
+            let limit = limit(piece_size(t.capacity, unit, i), unit);
+            pieces.push(Piece { g: trial(t.hash, i), target: j as u32, index: i, limit });
+        }
+    }
+    pieces.sort_unstable_by(|a, b| {
+        let ids = |p: &Piece| &targets[p.target as usize].id;
+        (b.limit.cmp(&a.limit)).then(a.index.cmp(&b.index)).then(a.g.cmp(&b.g)).then_with(|| ids(a).cmp(ids(b)))
+    });
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![Slot { target: EMPTY, limit: 0 }; mask + 1];
+    for p in &pieces {
+        // Double hashing: an odd step visits every slot of a power-of-two table.
+        let step = (p.g as usize & mask) | 1;
+        let mut at = (p.g >> (64 - bits)) as usize;
+        while table[at].target != EMPTY {
+            at = (at + step) & mask;
+        }
+        table[at] = Slot { target: p.target, limit: p.limit };
+    }
+    table
+}
+
+/// The largest 32-bit mark that hits a piece of `size`: a trial hits it with
+/// probability `ceil(size / unit * 2^32) / 2^32`.
+fn limit(size: f64, unit: f64) -> u32 {
+    let scaled = (size / unit * 4_294_967_296.0).ceil();
+    (scaled.clamp(1.0, 4_294_967_296.0) - 1.0) as u32
 }
 
 /// The smallest power of two at or above a positive finite `x`.

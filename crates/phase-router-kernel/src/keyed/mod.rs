@@ -14,33 +14,33 @@
 //! Weighted rendezvous scores all `n` targets per key. Here the processes are
 //! thinned out of one shared stream instead ([`Layout`]):
 //!
-//! - A table of `slots` cells (a power of two, by default the smallest one
-//!   `>= 2n`) and a `bound` (a power of two, by default the smallest one at or
-//!   above the largest capacity sum of one cell).
-//! - Target `j` sits in cell `h_j >> (64 - log2 slots)`, where
-//!   `h_j = xxh3_64_with_seed(utf8(id_j), seed)`, and owns an interval of
-//!   length `capacity_j` of the cell's mark range `[0, bound)`: cell-mates in
-//!   the order of `(h, id)`, those with an even `h` packed up from 0, those
-//!   with an odd `h` down from `bound`.
+//! - A `unit` (by default the smallest power of two at or above the median
+//!   capacity) cuts every target into pieces: whole units, then the
+//!   remainder. Piece `i` of target `j` has the hash `g = trial(h_j, i)`,
+//!   where `h_j = xxh3_64_with_seed(utf8(id_j), seed)`.
+//! - A table of `slots` (a power of two, by default the smallest one at or
+//!   above 6 times the number of pieces) holds one piece per slot: largest
+//!   pieces first, then by index, then by `g`, each in the first free slot of its probe
+//!   sequence (home = the top `log2 slots` bits of `g`, step `(g mod slots) | 1`).
 //! - Trial `i = 0, 1, ...` of a key hash `x` is `z = mix(x + (i + 1) * G)`
-//!   ([`trial`]): cell = the top `log2 slots` bits of `z`, mark = the next 53
-//!   bits as a fraction of `bound`. The first trial whose mark falls in a
-//!   target's interval picks that target.
+//!   ([`trial`]): slot = the top `log2 slots` bits of `z`, mark = the next 32
+//!   bits. The trial picks the slot's target if the mark is below the piece's
+//!   share of a unit (`ceil(size / unit * 2^32)` marks of `2^32`).
 //!
 //! Each target then accepts trials at a rate proportional to its capacity,
-//! independently of every other target, so the first choice is exactly
-//! proportional, and a key's targets depend only on the key, the seed and the
-//! set of `(id, capacity)` pairs. A lookup takes `slots * bound / total`
-//! trials on average, whatever `n`: one table read and one mix each.
+//! independently of every other target, so the first choice is proportional,
+//! and a key's targets depend only on the key, the seed and the set of
+//! `(id, capacity)` pairs. A lookup takes `slots * unit / total` trials on
+//! average, whatever `n`: one table read and one mix each.
 //!
-//! Changing one target's capacity, or adding or removing a target, changes
-//! only that target's interval (and, for the rare cell-mates packed after it
-//! on the same side, theirs), so keys move only to or from it, as long as
-//! `slots` and `bound` stay the same. When the default `slots` doubles (`n`
-//! crosses a power of two) or the default `bound` doubles (the largest cell
-//! sum crosses one), every target's process is thinned by half and about half
-//! of the keys move. Pinning both ([`Layout::with`]) keeps movement minimal
-//! across every change that fits them.
+//! Changing one target changes only its pieces, so keys move only to or from
+//! it, except when one of its pieces takes a slot another piece (no larger)
+//! held; that piece moves to its next free slot and its keys move too. The
+//! table is rebuilt when the default `unit` changes (the median capacity
+//! crosses a power of two) or the default `slots` doubles (6 times the piece
+//! count crosses a power of two: at 171, 342, 683, ... unit pieces); then
+//! about half of the keys move. Pinning both ([`Layout::with`]) keeps the
+//! table across every change that fits it.
 //!
 //! `k > 1` preferences continue the same stream, skipping trials that land on
 //! targets already chosen. After [`TRIAL_LIMIT`]-bounded failures (only with

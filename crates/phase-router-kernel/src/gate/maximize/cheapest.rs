@@ -1,4 +1,4 @@
-//! Least-loss augmenting paths, many per round.
+//! Cheap augmenting paths, many per round.
 //!
 //! A path is seen from the experts: a token with a free slot takes a full
 //! expert `e1` (its score for `e1` is gained); one of `e1`'s tokens leaves it
@@ -6,64 +6,87 @@
 //! A token that moves from `e` to `e'` loses `score(e) - score(e')`, counted
 //! as 0 when the move is an improvement: with that, every move costs at least
 //! 0, so one Dijkstra search over the experts (the sources entering at minus
-//! the gained score) gives each expert its least loss, and no cycle can be
-//! cheaper than nothing. (Counting improvements as gains would let cycles of
-//! swaps that raise the score make the least loss unbounded below.)
+//! the gained score) gives each expert the least loss of a path that ends by
+//! taking it. (Counting improvements as gains would let cycles of swaps that
+//! raise the score make the least loss unbounded below.)
 //!
-//! Each round runs that search, then takes paths backwards from the experts
-//! with room, least loss first and one per expert in turn, through *tight*
-//! steps only: a step from an expert searched earlier whose loss plus the
-//! move's is exactly the later expert's loss. The least-loss tree is made of
-//! such steps, and ties add more, so a round takes many paths of least loss
-//! at once; within a round paths share no (token, candidate) pair, and the
-//! search order makes the tight steps acyclic. Rounds repeat until enough
-//! slots are kept.
+//! A round runs that search up to `limit`, the least loss of any path plus a
+//! `window`, then takes paths backwards from the experts with room (least
+//! loss first, one per expert in turn) whose loss is at most `limit`: a
+//! depth-first search that carries the loss still allowed and steps to an
+//! expert only if that expert's least loss fits in it. Within a round paths
+//! share no (token, candidate) pair, and steps go only to experts settled
+//! earlier, so the search cannot cycle. Each path taken loses at most
+//! `window` more than the cheapest path there was at the start of its round.
 
 use super::{Assignment, UNSEEN};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+/// Rounding slack in comparing a loss with an allowance: the allowance is
+/// the limit minus the moves summed from the sink down, the least loss the
+/// moves summed from the source up, so equal sums can differ in the last bits.
+const TOLERANCE: f64 = 1e-12;
 
 /// No pair: the taker of a path's first expert is its source token.
 const SOURCE: u32 = u32::MAX;
 
 /// Buffers of a round, per expert unless said otherwise.
 pub(super) struct Round {
+    /// How much more than the cheapest path a path of the round may lose.
+    window: f64,
     /// Least loss of a path that ends by taking the expert.
     loss: Vec<f64>,
     /// When the search settled the expert (`UNSEEN`: not yet).
     settled: Vec<u32>,
-    /// The pair that takes the expert on the least-loss path, and the pair
-    /// its token leaves (`SOURCE` when the token has a free slot).
-    into: Vec<u32>,
-    from: Vec<u32>,
-    /// Whether `into`/`from` have been tried on the way back.
-    tried: Vec<bool>,
-    /// Where the scan of the expert's takers stands on the way back: its
-    /// pair index times `width + 1` plus the step within the taker's row
-    /// (`width`: the taker as a source).
-    next: Vec<usize>,
-    dead: Vec<bool>,
+    /// Every step the search tried, as (expert taken, loss of a path that
+    /// ends with it, pair that takes the expert, pair its token leaves or
+    /// `SOURCE`), then sorted by expert and loss (stable: ties in search
+    /// order); the steps into expert `e` are `steps[starts[e]..starts[e + 1]]`.
+    steps: Vec<Step>,
+    starts: Vec<usize>,
+    /// The largest allowed loss with which a search back from the expert
+    /// found nothing (a smaller one cannot find anything either).
+    dead_at: Vec<f64>,
+    /// Where the last scan of the expert's steps stopped, and the allowed
+    /// loss it had: a scan with at most that allowance resumes there (what
+    /// it passed did not fit, or leads nowhere now).
+    scan_at: Vec<usize>,
+    scan_allowed: Vec<f64>,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
     sinks: Vec<u32>,
     /// Per pair: the round in which it was flipped, so that a pair is used
     /// once per round (its state no longer matches the search's).
     flipped: Vec<u32>,
     round: u32,
-    stack: Vec<u32>,
-    /// The path so far, from the sink down: pairs taken, then pairs left.
+    stack: Vec<Frame>,
+    /// The path so far, from the sink down: pairs taken and pairs left.
     path: Vec<u32>,
 }
 
+/// A step of a path: see [`Round::steps`].
+type Step = (u32, f64, u32, u32);
+
+/// An expert on the way back, the loss still allowed for the path up to it,
+/// and how far the scan of its takers has come.
+struct Frame {
+    expert: u32,
+    allowed: f64,
+    next: usize,
+}
+
 impl Assignment<'_> {
-    /// Takes up to `need` least-loss paths; returns how many it took.
+    /// Takes up to `need` paths of the round; returns how many it took.
     pub(super) fn cheapest_round(&mut self, round: &mut Round, need: usize) -> usize {
-        self.search(round, need);
+        let Some(limit) = self.search(round) else {
+            return 0;
+        };
         let mut taken = 0;
         let mut active = std::mem::take(&mut round.sinks);
         while taken < need && !active.is_empty() {
             active.retain(|&sink| {
                 let e = sink as usize;
-                if taken == need || self.load[e] >= self.caps[e] || !self.take_path(round, e) {
+                if taken == need || self.load[e] >= self.caps[e] || !self.take_path(round, e, limit) {
                     return false;
                 }
                 taken += 1;
@@ -73,30 +96,35 @@ impl Assignment<'_> {
         taken
     }
 
-    /// Dijkstra over the experts from every token with a free slot, until
-    /// `need` experts with room are settled.
-    fn search(&self, round: &mut Round, need: usize) {
+    /// Dijkstra over the experts from every token with a free slot, up to the
+    /// least loss of an expert with room plus the window; returns that limit
+    /// (`None` when no expert with room can be reached).
+    fn search(&self, round: &mut Round) -> Option<f64> {
         round.reset();
         for t in 0..self.tokens() {
             if self.held[t] < self.k {
                 for p in self.row(t).filter(|&p| !self.kept[p]) {
-                    round.relax(self.expert_of(p), -self.candidates[p].score, p as u32, SOURCE);
+                    round.relax(self.expert_of(p), -self.candidates[p].score, p as u32, SOURCE, f64::INFINITY);
                 }
             }
         }
+        let mut limit = f64::INFINITY;
         let mut count = 0;
         while let Some(Reverse((key, e))) = round.heap.pop() {
             let e = e as usize;
             if round.settled[e] != UNSEEN || key != ascending(round.loss[e]) {
                 continue;
             }
+            if round.loss[e] > limit {
+                break;
+            }
             round.settled[e] = count;
             count += 1;
             if self.load[e] < self.caps[e] {
-                round.sinks.push(e as u32);
-                if round.sinks.len() >= need {
-                    break;
+                if round.sinks.is_empty() {
+                    limit = round.loss[e] + round.window;
                 }
+                round.sinks.push(e as u32);
                 continue;
             }
             for &q in &self.by_expert[self.starts[e]..self.starts[e + 1]] {
@@ -107,11 +135,13 @@ impl Assignment<'_> {
                 for p in self.row(q / self.width).filter(|&p| !self.kept[p]) {
                     let to = self.expert_of(p);
                     if round.settled[to] == UNSEEN {
-                        round.relax(to, round.loss[e] + self.move_loss(q, p), p as u32, q as u32);
+                        round.relax(to, round.loss[e] + self.move_loss(q, p), p as u32, q as u32, limit);
                     }
                 }
             }
         }
+        round.index_steps();
+        limit.is_finite().then_some(limit)
     }
 
     /// A token's candidate pairs.
@@ -124,30 +154,32 @@ impl Assignment<'_> {
         (self.candidates[from].score - self.candidates[to].score).max(0.0)
     }
 
-    /// Searches back from `sink` through tight steps to a token with a free
-    /// slot, and flips the path if it finds one.
-    fn take_path(&mut self, round: &mut Round, sink: usize) -> bool {
+    /// Searches back from `sink` for a path that loses at most `limit`, and
+    /// flips it if it finds one.
+    fn take_path(&mut self, round: &mut Round, sink: usize, limit: f64) -> bool {
         round.stack.clear();
         round.path.clear();
-        round.stack.push(sink as u32);
-        while let Some(&e) = round.stack.last() {
-            match self.tight_step(round, e as usize) {
+        round.push(sink, limit);
+        while !round.stack.is_empty() {
+            match self.next_step(round) {
                 Some((into, SOURCE)) => {
                     round.path.push(into);
-                    let source = into as usize / self.width;
                     for &pair in &round.path {
                         round.flipped[pair as usize] = round.round;
                     }
-                    self.flip(&round.path, source, sink);
+                    self.flip(&round.path, into as usize / self.width, sink);
                     return true;
                 }
                 Some((into, from)) => {
+                    let (before, loss) = (self.expert_of(from as usize), self.move_loss(from as usize, into as usize));
+                    let allowed = round.stack.last().map_or(0.0, |f| f.allowed) - loss;
                     round.path.extend([into, from]);
-                    round.stack.push(self.candidates[from as usize].expert);
+                    round.push(before, allowed);
                 }
                 None => {
-                    round.dead[e as usize] = true;
-                    round.stack.pop();
+                    let frame = round.stack.pop().expect("a frame");
+                    let dead = &mut round.dead_at[frame.expert as usize];
+                    *dead = dead.max(frame.allowed);
                     round.path.truncate(round.path.len().saturating_sub(2));
                 }
             }
@@ -155,61 +187,58 @@ impl Assignment<'_> {
         false
     }
 
-    /// The next tight step into expert `e`: the least-loss one first, then its
-    /// takers in pair order.
-    fn tight_step(&self, round: &mut Round, e: usize) -> Option<(u32, u32)> {
-        if !round.tried[e] {
-            let (into, from) = (round.into[e], round.from[e]);
-            if self.tight(round, e, into as usize, from) {
-                return Some((into, from));
+    /// The next step into the top frame's expert that fits its allowed loss,
+    /// in the order of the steps' losses.
+    fn next_step(&self, round: &mut Round) -> Option<(u32, u32)> {
+        let frame = round.stack.last().expect("a frame");
+        let (e, allowed) = (frame.expert as usize, frame.allowed);
+        let steps = &round.steps[round.starts[e]..round.starts[e + 1]];
+        let mut at = frame.next;
+        let mut found = None;
+        while let Some(&(_, loss, into, from)) = steps.get(at) {
+            if loss > allowed + TOLERANCE {
+                break;
             }
-            round.tried[e] = true;
-        }
-        let takers = &self.by_expert[self.starts[e]..self.starts[e + 1]];
-        let steps = self.width + 1;
-        while round.next[e] < takers.len() * steps {
-            let (i, j) = (round.next[e] / steps, round.next[e] % steps);
-            let into = takers[i] as usize;
-            let t = into / self.width;
-            let from = if j == self.width { SOURCE } else { (t * self.width + j) as u32 };
-            if self.tight(round, e, into, from) {
-                return Some((into as u32, from));
+            at += 1;
+            if self.fits(round, into as usize, from, allowed) {
+                found = Some((into, from));
+                break;
             }
-            round.next[e] += 1;
         }
-        None
+        round.stack.last_mut().expect("a frame").next = at;
+        (round.scan_at[e], round.scan_allowed[e]) = (at, allowed);
+        found
     }
 
-    /// Whether taking `e` by pair `into`, after leaving pair `from` (or as a
-    /// source), is a tight step of this round whose lower end is still live.
-    fn tight(&self, round: &Round, e: usize, into: usize, from: u32) -> bool {
+    /// Whether a step whose loss fits in `allowed` is still open: its pairs
+    /// unflipped in this round, its source with a free slot, or the expert
+    /// below not found dead with this much allowance.
+    fn fits(&self, round: &Round, into: usize, from: u32, allowed: f64) -> bool {
         if self.kept[into] || round.flipped[into] == round.round {
             return false;
         }
         if from == SOURCE {
-            let t = into / self.width;
-            return self.held[t] < self.k && -self.candidates[into].score <= round.loss[e];
+            return self.held[into / self.width] < self.k;
         }
         let from = from as usize;
-        let before = self.expert_of(from);
         self.kept[from]
             && round.flipped[from] != round.round
-            && round.settled[before] < round.settled[e]
-            && !round.dead[before]
-            && round.loss[before] + self.move_loss(from, into) <= round.loss[e]
+            && allowed - self.move_loss(from, into) > round.dead_at[self.expert_of(from)]
     }
 }
 
 impl Round {
-    pub(super) fn new(experts: usize, pairs: usize) -> Self {
+    /// Buffers for `experts` and `pairs`; `window` as in the module documentation.
+    pub(super) fn new(experts: usize, pairs: usize, window: f64) -> Self {
         Round {
+            window,
             loss: vec![f64::INFINITY; experts],
             settled: vec![UNSEEN; experts],
-            into: vec![0; experts],
-            from: vec![SOURCE; experts],
-            tried: vec![false; experts],
-            next: vec![0; experts],
-            dead: vec![false; experts],
+            steps: Vec::new(),
+            starts: vec![0; experts + 1],
+            dead_at: vec![f64::NEG_INFINITY; experts],
+            scan_at: vec![0; experts],
+            scan_allowed: vec![f64::NEG_INFINITY; experts],
             heap: BinaryHeap::new(),
             sinks: Vec::new(),
             flipped: vec![0; pairs],
@@ -222,21 +251,43 @@ impl Round {
     fn reset(&mut self) {
         self.loss.fill(f64::INFINITY);
         self.settled.fill(UNSEEN);
-        self.tried.fill(false);
-        self.next.fill(0);
-        self.dead.fill(false);
+        self.dead_at.fill(f64::NEG_INFINITY);
+        self.scan_allowed.fill(f64::NEG_INFINITY);
         self.heap.clear();
         self.sinks.clear();
+        self.steps.clear();
         self.round += 1;
     }
 
-    /// Keeps the lesser loss for expert `e` (the first found on a tie).
-    fn relax(&mut self, e: usize, loss: f64, into: u32, from: u32) {
+    /// A frame for expert `e` with loss `allowed`, resuming its last scan if
+    /// that had at least this allowance.
+    fn push(&mut self, e: usize, allowed: f64) {
+        let next = if allowed <= self.scan_allowed[e] { self.scan_at[e] } else { 0 };
+        self.stack.push(Frame { expert: e as u32, allowed, next });
+    }
+
+    /// Records a step into expert `e` if its loss is within `limit`, and
+    /// keeps the lesser loss for `e` (the first found on a tie).
+    fn relax(&mut self, e: usize, loss: f64, into: u32, from: u32, limit: f64) {
+        if loss > limit {
+            return;
+        }
+        self.steps.push((e as u32, loss, into, from));
         if loss < self.loss[e] {
             self.loss[e] = loss;
-            self.into[e] = into;
-            self.from[e] = from;
             self.heap.push(Reverse((ascending(loss), e as u32)));
+        }
+    }
+
+    /// Sorts the steps by expert and loss, and indexes them by expert.
+    fn index_steps(&mut self) {
+        self.steps.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        self.starts.fill(0);
+        for step in &self.steps {
+            self.starts[step.0 as usize + 1] += 1;
+        }
+        for e in 1..self.starts.len() {
+            self.starts[e] += self.starts[e - 1];
         }
     }
 }

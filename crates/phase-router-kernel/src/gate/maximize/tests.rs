@@ -165,3 +165,22 @@ fn slot_share_outside_zero_one_is_refused() {
         assert!(error.to_string().starts_with("options.slotShare"), "{error}");
     }
 }
+
+#[test]
+fn moves_the_token_that_loses_least() {
+    // k = 1, caps [2, 1, 0]. The greedy gives expert 0 to tokens 0 and 1 and
+    // drops token 2 (its other candidate, expert 2, has no room). Either
+    // token 0 (scores 0.525 / 0.475 for experts 0 / 1) or token 1 (0.98 /
+    // 0.02) can move to expert 1 to make room; token 0 loses less.
+    let scores = [3.0, 2.9, -9.0, 4.0, 0.0, -9.0, 0.0, -9.0, 0.5];
+    let caps = [2, 1, 0];
+    let maximize = GateOptions {
+        capacity: Capacity::PerExpert(&caps),
+        overflow: Overflow::Maximize { slot_share: 1.0 },
+        reroute_within: Some(2),
+        ..GateOptions::new(3, 1)
+    };
+    let rerouted = gate(&scores, &GateOptions { overflow: Overflow::Reroute, ..maximize }).unwrap();
+    assert_eq!(rerouted.experts, [0, 0, -1]);
+    assert_eq!(gate(&scores, &maximize).unwrap().experts, [1, 0, 0]);
+}
