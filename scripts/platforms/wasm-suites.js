@@ -15,6 +15,8 @@ const INAPPLICABLE = {
   package:
     "packs and installs this machine's native package and requires it in the jest process, where PHASE_ROUTER_WASM=1 asks for a wasm build that package lacks",
   threads: 'counts the threads RAYON_NUM_THREADS starts; the wasm build always runs the kernel on one thread',
+  workers:
+    'its terminate case holds the libuv pool with the latch, and a Worker cannot load the wasm build until that pool is free, so the case hangs',
 }
 
 // A --testPathIgnorePatterns regular expression matching exactly those suites.
