@@ -9,6 +9,7 @@
 
 const { gate } = require('..')
 const { referenceGate } = require('../__test__/support/gate-reference')
+const { median } = require('./support')
 
 function random(seed) {
   let a = seed >>> 0
@@ -18,14 +19,15 @@ function random(seed) {
   }
 }
 
-function median(f, runs) {
+/** Median wall time of `runs` calls of `f`, in ms. */
+function medianTime(f, runs) {
   const times = []
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint()
     f()
     times.push(Number(process.hrtime.bigint() - t0) / 1e6)
   }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]
+  return median(times)
 }
 
 const tokens = Number(process.argv[2] ?? 16384)
@@ -43,8 +45,8 @@ for (const [experts, k, groups] of shapes) {
   if (groups) Object.assign(base, { groups, scoring: 'sigmoid', bias: Float32Array.from({ length: experts }, () => 0.02 * (rand() - 0.5)) })
   for (const overflow of ['drop', 'reroute']) {
     const options = { ...base, overflow }
-    const native = median(() => gate(scores, options), 15)
-    const reference = median(() => referenceGate(scores, options), 3)
+    const native = medianTime(() => gate(scores, options), 15)
+    const reference = medianTime(() => referenceGate(scores, options), 3)
     const shape = `${experts}, ${k}${groups ? ', 8 groups' : ''}`
     lines.push(`| ${shape} | ${overflow} | ${native.toFixed(2)} ms | ${reference.toFixed(0)} ms | ${(reference / native).toFixed(0)}x |`)
   }
