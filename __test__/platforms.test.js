@@ -8,6 +8,7 @@ const YAML = require('yaml')
 const lib = require('../scripts/platforms/lib')
 const napiCross = require('../scripts/platforms/napi-cross')
 const qemu = require('../scripts/platforms/qemu')
+const rust = require('../scripts/platforms/rust-toolchain')
 const { discoverTargets, parseArgs, rowPassed, tableOf } = require('../scripts/platforms/index')
 
 describe('glibc floor', () => {
@@ -238,5 +239,105 @@ describe('the table', () => {
     expect(rowPassed({ ...row, loaded: false })).toBe(false)
     expect(rowPassed({ ...row, built: null })).toBe(false)
     expect(rowPassed({ built, why: 'qemu: not found', loaded: 'n/a', golden: 'n/a', suites: 'n/a' })).toBe(false)
+  })
+})
+
+describe('Rust toolchain source', () => {
+  test('rustup only when std is missing; Debian when forced or when rustup failed', () => {
+    expect(rust.chooseSource({ hasStd: true })).toBe('installed')
+    expect(rust.chooseSource({ hasStd: false })).toBe('rustup')
+    expect(rust.chooseSource({ hasStd: true, rustupFailed: true })).toBe('debian')
+    expect(rust.chooseSource({ forced: 'debian', hasStd: true })).toBe('debian')
+    expect(rust.chooseSource({ forced: 'rustup', hasStd: false })).toBe('rustup')
+  })
+
+  test('PHASE_ROUTER_RUST takes rustup or debian and refuses anything else', () => {
+    expect(rust.forcedSource({})).toBeUndefined()
+    expect(rust.forcedSource({ PHASE_ROUTER_RUST: 'debian' })).toBe('debian')
+    expect(() => rust.forcedSource({ PHASE_ROUTER_RUST: 'apt' })).toThrow(/PHASE_ROUTER_RUST.*'apt'/)
+  })
+
+  test('the arm64 std is added as a foreign-architecture package for aarch64 glibc only', () => {
+    const arm = rust.debianPackages('aarch64-unknown-linux-gnu')
+    expect(arm).toEqual(expect.arrayContaining(['rustc-web', 'cargo-web', 'rust-web-src', 'libstd-rust-web-dev:arm64']))
+    expect(rust.debianPackages('x86_64-unknown-linux-gnu').some((p) => p.includes(':'))).toBe(false)
+    expect(rust.debianPackages('x86_64-unknown-linux-musl').some((p) => p.includes(':'))).toBe(false)
+  })
+
+  test('the Debian env puts its rustc and cargo first and keeps the rest', () => {
+    const base = { PATH: '/usr/bin', HOME: '/home/x' }
+    const { env, cargoArgs } = rust.debianToolchain('/c/deb', 'aarch64-unknown-linux-gnu', base)
+    expect(env).toEqual({
+      PATH: `/c/deb/usr/bin${path.delimiter}/usr/bin`,
+      HOME: '/home/x',
+      LD_LIBRARY_PATH: '/c/deb/usr/lib/x86_64-linux-gnu',
+      RUSTC: '/c/deb/usr/bin/rustc',
+      CARGO: '/c/deb/usr/bin/cargo',
+    })
+    expect(cargoArgs).toEqual([])
+    expect(base).toEqual({ PATH: '/usr/bin', HOME: '/home/x' })
+  })
+
+  test('targets without a packaged std build it with -Zbuild-std under RUSTC_BOOTSTRAP', () => {
+    const { env, cargoArgs } = rust.debianToolchain('/c/deb', 'x86_64-unknown-linux-musl', { LD_LIBRARY_PATH: '/opt/lib' })
+    expect(env.RUSTC_BOOTSTRAP).toBe('1')
+    expect(env.LD_LIBRARY_PATH).toBe(`/c/deb/usr/lib/x86_64-linux-gnu${path.delimiter}/opt/lib`)
+    expect(cargoArgs).toEqual(['-Zbuild-std=std,panic_abort'])
+  })
+})
+
+describe('ensureRustTarget', () => {
+  // A stand-in for lib.js: rustc prints a libdir that has std or not,
+  // rustup succeeds or fails, and debianRoot hands back a folder unpacked.
+  const libdirs = []
+  afterAll(() => {
+    for (const dir of libdirs) fs.rmSync(dir, { recursive: true, force: true })
+  })
+  function fakeLib({ hasStd, rustupStatus = 0 }) {
+    const libdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustlib-'))
+    libdirs.push(libdir)
+    if (hasStd) fs.writeFileSync(path.join(libdir, 'libstd-0123abcd.rlib'), '')
+    const calls = []
+    const sh = (cmd, args) => {
+      calls.push([path.basename(cmd), ...args].join(' '))
+      if (args[0] === '--print') return { status: 0, stdout: `${libdir}\n`, stderr: '' }
+      if (cmd === 'rustup') return { status: rustupStatus, stdout: '', stderr: 'could not reach static.rust-lang.org' }
+      return 'rustc 1.96.0\n'
+    }
+    const debianRoot = (name, opts) => {
+      calls.push(`debianRoot ${name} ${opts.dir} ${opts.arch.join(',')} ${opts.suite.join(',')}`)
+      return '/c/deb'
+    }
+    return { lib: { CACHE: '/c', sh, debianRoot }, calls }
+  }
+  const triple = 'aarch64-unknown-linux-gnu'
+  const env = { PATH: '/usr/bin' }
+
+  test('std in the sysroot: neither rustup nor Debian runs', () => {
+    const { lib: fake, calls } = fakeLib({ hasStd: true })
+    expect(rust.ensureRustTarget(fake, triple, { env })).toEqual({ env, cargoArgs: [] })
+    expect(calls.filter((c) => !c.startsWith('rustc --print'))).toEqual([])
+  })
+
+  test('std missing: rustup adds it and the env is unchanged', () => {
+    const { lib: fake, calls } = fakeLib({ hasStd: false })
+    expect(rust.ensureRustTarget(fake, triple, { env })).toEqual({ env, cargoArgs: [] })
+    expect(calls).toContain(`rustup target add ${triple}`)
+    expect(calls.some((c) => c.startsWith('debianRoot'))).toBe(false)
+  })
+
+  test('rustup failing falls back to Debian, with its arm64 std', () => {
+    const { lib: fake, calls } = fakeLib({ hasStd: false, rustupStatus: 1 })
+    const got = rust.ensureRustTarget(fake, triple, { env })
+    expect(got.env.RUSTC).toBe('/c/deb/usr/bin/rustc')
+    expect(calls).toContain('debianRoot rust-with-arm64-std /c/debian-rust/with-arm64-std amd64,arm64 bookworm,bookworm-security')
+  })
+
+  test('PHASE_ROUTER_RUST=debian skips rustup even when std is installed', () => {
+    const { lib: fake, calls } = fakeLib({ hasStd: true })
+    const got = rust.ensureRustTarget(fake, 'x86_64-unknown-linux-musl', { env: { ...env, PHASE_ROUTER_RUST: 'debian' } })
+    expect(got.cargoArgs).toEqual(['-Zbuild-std=std,panic_abort'])
+    expect(calls.some((c) => c.startsWith('rustup'))).toBe(false)
+    expect(calls).toContain('debianRoot rust-amd64 /c/debian-rust/amd64 amd64 bookworm,bookworm-security')
   })
 })

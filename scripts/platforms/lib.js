@@ -8,6 +8,7 @@
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
+const rustToolchain = require('./rust-toolchain')
 
 const ROOT = path.join(__dirname, '..', '..')
 const CACHE = path.join(ROOT, 'target', 'platforms')
@@ -94,23 +95,36 @@ function aptArgs(state) {
   ]
 }
 
-// The Debian packages `names` of release `suite` for `arch` (e.g. 'arm64'),
-// unpacked with dpkg -x (no install) into one folder, which is returned.
-function debianRoot(name, { suite, arch, packages, log }) {
-  return once(path.join(CACHE, 'debian', name), (root) => {
-    const state = cacheDir('apt', `${suite}-${arch}`)
+// The Debian packages `packages` of release `suite` for `arch` (e.g.
+// 'arm64'), unpacked with dpkg -x (no install) into one folder, which is
+// returned: `dir`, or target/platforms/debian/<name>. `suite` and `arch` may
+// be lists (e.g. ['bookworm', 'bookworm-security'], ['amd64', 'arm64']: the
+// first architecture is the native one, others are named as pkg:arm64).
+function debianRoot(name, { suite, arch, packages, dir = path.join(CACHE, 'debian', name), log }) {
+  const [suites, arches] = [[suite].flat(), [arch].flat()]
+  return once(dir, (root) => {
+    const state = cacheDir('apt', `${suites.join('+')}-${arches.join('+')}`)
     fs.mkdirSync(path.join(state, 'sources.list.d'), { recursive: true })
     fs.mkdirSync(path.join(state, 'lists', 'partial'), { recursive: true })
     fs.mkdirSync(path.join(state, 'cache', 'archives', 'partial'), { recursive: true })
     fs.writeFileSync(path.join(state, 'status'), '')
-    fs.writeFileSync(path.join(state, 'sources.list'), `deb [arch=${arch}] http://deb.debian.org/debian ${suite} main\n`)
-    const opts = [...aptArgs(state), '-o', `APT::Architecture=${arch}`, '-o', `APT::Architectures::=${arch}`]
+    fs.writeFileSync(path.join(state, 'sources.list'), suites.map((s) => `${debianSource(s, arches)}\n`).join(''))
+    const archOpts = arches.flatMap((a) => ['-o', `APT::Architectures::=${a}`])
+    const opts = [...aptArgs(state), '-o', `APT::Architecture=${arches[0]}`, ...archOpts]
     sh('apt-get', [...opts, '-q', 'update'], { log })
-    const debs = cacheDir('debian', `${name}.debs`)
+    const debs = `${root}.debs`
+    fs.rmSync(debs, { recursive: true, force: true })
+    fs.mkdirSync(debs)
     sh('apt-get', [...opts, '-q', 'download', ...packages], { cwd: debs, log })
     for (const deb of fs.readdirSync(debs).filter((f) => f.endsWith('.deb'))) sh('dpkg', ['-x', path.join(debs, deb), root])
     fs.rmSync(debs, { recursive: true })
   })
+}
+
+// A sources.list line for `suite`: security updates have their own archive.
+function debianSource(suite, arches) {
+  const archive = suite.endsWith('-security') ? 'http://security.debian.org/debian-security' : 'http://deb.debian.org/debian'
+  return `deb [arch=${arches.join(',')}] ${archive} ${suite} main`
 }
 
 // zig and cargo-zigbuild from PyPI (the versions the workflow pins), in a
@@ -131,14 +145,6 @@ function zigEnv({ log } = {}) {
   return { ...process.env, PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH}` }
 }
 
-// Rust's standard library for `triple`, from rustup when it is missing (a
-// clean machine). rustup is not run when the target is there already: two
-// rustup runs at once can corrupt its list of installed components.
-function ensureRustTarget(triple, { log } = {}) {
-  const installed = sh('rustup', ['target', 'list', '--installed']).split('\n')
-  if (!installed.includes(triple)) sh('rustup', ['target', 'add', triple], { log })
-}
-
 // Where the binary for `suffix` goes: this machine's own one in the
 // repository, where the loader, jest and `npm run package` expect a local
 // build; the others under target/platforms/out/<suffix>/, where no suite
@@ -152,9 +158,10 @@ function outputDir(suffix) {
 // --use-napi-cross), as `npm run build:native` runs it (types go to the
 // ignored native.d.ts, never over the hand-written index.d.ts), logged to
 // target/platforms/logs/<triple>.log; returns the path of the binary,
-// phase-router.<suffix>.node in outputDir(suffix).
+// phase-router.<suffix>.node in outputDir(suffix). Rust comes from
+// rust-toolchain.js (rustup, or Debian's rustc-web with its env and args).
 function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
-  ensureRustTarget(triple, { log })
+  const rust = rustToolchain.ensureRustTarget(module.exports, triple, { env, log })
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const logFile = path.join(cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
@@ -163,7 +170,8 @@ function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
   const file = path.join(dir, `phase-router.${suffix}.node`)
   fs.rmSync(file, { force: true })
   const build = ['build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--output-dir', dir, '--target', triple]
-  sh(process.execPath, [cli, ...build, ...args], { env, logFile })
+  const cargoArgs = rust.cargoArgs.length ? ['--', ...rust.cargoArgs] : []
+  sh(process.execPath, [cli, ...build, ...args, ...cargoArgs], { env: rust.env, logFile })
   return file
 }
 

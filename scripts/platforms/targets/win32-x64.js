@@ -12,7 +12,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { objdump } = require('./helpers/objdump')
 const pe = require('./helpers/pe')
-const { hasRustStd } = require('./helpers/rust-std')
+const { ensureRustTarget } = require('../rust-toolchain')
 const wine = require('./helpers/wine')
 
 const triple = 'x86_64-pc-windows-gnu'
@@ -29,13 +29,13 @@ function libnodeStubs(lib) {
 
 async function build(ctx) {
   const { lib, log } = ctx
-  if (!hasRustStd(lib, triple)) lib.ensureRustTarget(triple, { log })
-  const env = { ...lib.zigEnv({ log }), LIBNODE_PATH: libnodeStubs(lib) }
+  const rust = ensureRustTarget(lib, triple, { env: lib.zigEnv({ log }), log })
+  const env = { ...rust.env, LIBNODE_PATH: libnodeStubs(lib) }
   const logFile = path.join(lib.cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
   log(`cargo zigbuild --target ${triple} (output in ${path.relative(ctx.root, logFile)})`)
-  const args = ['zigbuild', '--release', '--target', triple, '-p', 'phase-router-node', '--features', 'napi/dyn-symbols']
-  lib.sh('cargo', args, { env, logFile })
+  const args = ['zigbuild', '--release', '--target', triple, '-p', 'phase-router-node', '--features', 'napi/dyn-symbols', ...rust.cargoArgs]
+  lib.sh(env.CARGO || 'cargo', args, { env, logFile })
   // The name the CI workflow gives it; the loader takes it through
   // PHASE_ROUTER_NATIVE_PATH, as it looks for the MSVC name by itself.
   const file = path.join(lib.outputDir('win32-x64-gnu'), 'phase-router.win32-x64-gnu.node')
