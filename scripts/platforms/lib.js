@@ -165,12 +165,12 @@ function napiBuild(triple, suffix, { args = [], env = process.env, log } = {}) {
   const cli = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const logFile = path.join(cacheDir('logs'), `${triple}.log`)
   fs.writeFileSync(logFile, '')
-  log?.(`napi build --target ${triple} ${args.join(' ')} (output in ${path.relative(ROOT, logFile)})`)
+  const cargoArgs = rust.cargoArgs.length ? ['--', ...rust.cargoArgs] : []
+  log?.(`napi build --target ${triple} ${[...args, ...cargoArgs].join(' ')} (output in ${path.relative(ROOT, logFile)})`)
   const dir = outputDir(suffix)
   const file = path.join(dir, `phase-router.${suffix}.node`)
   fs.rmSync(file, { force: true })
   const build = ['build', '--platform', '--release', '--no-js', '--dts', 'native.d.ts', '--output-dir', dir, '--target', triple]
-  const cargoArgs = rust.cargoArgs.length ? ['--', ...rust.cargoArgs] : []
   sh(process.execPath, [cli, ...build, ...args, ...cargoArgs], { env: rust.env, logFile })
   return file
 }
