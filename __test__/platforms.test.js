@@ -257,11 +257,9 @@ describe('Rust toolchain source', () => {
     expect(() => rust.forcedSource({ PHASE_ROUTER_RUST: 'apt' })).toThrow(/PHASE_ROUTER_RUST.*'apt'/)
   })
 
-  test('the arm64 std is added as a foreign-architecture package for aarch64 glibc only', () => {
-    const arm = rust.debianPackages('aarch64-unknown-linux-gnu')
-    expect(arm).toEqual(expect.arrayContaining(['rustc-web', 'cargo-web', 'rust-web-src', 'libstd-rust-web-dev:arm64']))
-    expect(rust.debianPackages('x86_64-unknown-linux-gnu').some((p) => p.includes(':'))).toBe(false)
-    expect(rust.debianPackages('x86_64-unknown-linux-musl').some((p) => p.includes(':'))).toBe(false)
+  test('the Debian packages hold the toolchain, its sources and the arm64 std', () => {
+    const wanted = ['rustc-web', 'cargo-web', 'rust-web-src', 'libstd-rust-web-dev', 'libstd-rust-web-dev:arm64']
+    expect(rust.DEBIAN_PACKAGES).toEqual(expect.arrayContaining(wanted))
   })
 
   test('the Debian env puts its rustc and cargo first and keeps the rest', () => {
@@ -326,11 +324,11 @@ describe('ensureRustTarget', () => {
     expect(calls.some((c) => c.startsWith('debianRoot'))).toBe(false)
   })
 
-  test('rustup failing falls back to Debian, with its arm64 std', () => {
+  test('rustup failing falls back to Debian', () => {
     const { lib: fake, calls } = fakeLib({ hasStd: false, rustupStatus: 1 })
     const got = rust.ensureRustTarget(fake, triple, { env })
     expect(got.env.RUSTC).toBe('/c/deb/usr/bin/rustc')
-    expect(calls).toContain('debianRoot rust-with-arm64-std /c/debian-rust/with-arm64-std amd64,arm64 bookworm,bookworm-security')
+    expect(calls).toContain('debianRoot rust-1.96 /c/debian-rust/bookworm-1.96 amd64,arm64 bookworm,bookworm-security')
   })
 
   test('PHASE_ROUTER_RUST=debian skips rustup even when std is installed', () => {
@@ -338,6 +336,6 @@ describe('ensureRustTarget', () => {
     const got = rust.ensureRustTarget(fake, 'x86_64-unknown-linux-musl', { env: { ...env, PHASE_ROUTER_RUST: 'debian' } })
     expect(got.cargoArgs).toEqual(['-Zbuild-std=std,panic_abort'])
     expect(calls.some((c) => c.startsWith('rustup'))).toBe(false)
-    expect(calls).toContain('debianRoot rust-amd64 /c/debian-rust/amd64 amd64 bookworm,bookworm-security')
+    expect(calls).toContain('debianRoot rust-1.96 /c/debian-rust/bookworm-1.96 amd64,arm64 bookworm,bookworm-security')
   })
 })

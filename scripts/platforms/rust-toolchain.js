@@ -17,13 +17,17 @@ const path = require('node:path')
 
 const DEBIAN_SUITES = ['bookworm', 'bookworm-security']
 
-// The compiler, cargo, the host's std, rust-web-src (library/ and what it
-// vendors, for -Zbuild-std) and what rustc and cargo link at run time.
+// The compiler, cargo, the std Debian packages (x86_64 and, Multi-Arch:
+// same so it unpacks beside it, aarch64 glibc), rust-web-src (library/ and
+// what it vendors, for -Zbuild-std) and what rustc and cargo link at run
+// time. One folder for every target: the arm64 std adds little to 1.2 GB.
 const DEBIAN_PACKAGES = [
   'rustc-web',
   'cargo-web',
   'libstd-rust-web-dev',
   'libstd-rust-web-1.96',
+  'libstd-rust-web-dev:arm64',
+  'libstd-rust-web-1.96:arm64',
   'rust-web-src',
   'rust-web-llvm',
   'libllvm22',
@@ -35,11 +39,8 @@ const DEBIAN_PACKAGES = [
   'libmbedtls14',
 ]
 
-// Targets whose std Debian packages, and the architecture of the package.
-const PACKAGED_STD = {
-  'x86_64-unknown-linux-gnu': 'amd64',
-  'aarch64-unknown-linux-gnu': 'arm64',
-}
+// Targets whose std Debian packages.
+const PACKAGED_STD = ['x86_64-unknown-linux-gnu', 'aarch64-unknown-linux-gnu']
 
 const BUILD_STD = '-Zbuild-std=std,panic_abort'
 
@@ -68,14 +69,6 @@ function forcedSource(env = process.env) {
   throw new RangeError(`PHASE_ROUTER_RUST must be 'rustup' or 'debian', got '${value}'`)
 }
 
-// The Debian packages for `triple`: the toolchain, plus the target's std
-// (its arm64 build is Multi-Arch: same, so it unpacks beside the amd64 one).
-function debianPackages(triple) {
-  const arch = PACKAGED_STD[triple]
-  if (!arch || arch === 'amd64') return DEBIAN_PACKAGES
-  return [...DEBIAN_PACKAGES, `libstd-rust-web-dev:${arch}`, `libstd-rust-web-1.96:${arch}`]
-}
-
 // { env, cargoArgs } that make cargo and napi use the toolchain unpacked at
 // `root` for `triple`, on top of `base` (an environment).
 function debianToolchain(root, triple, base = process.env) {
@@ -88,18 +81,14 @@ function debianToolchain(root, triple, base = process.env) {
     RUSTC: path.join(bin, 'rustc'),
     CARGO: path.join(bin, 'cargo'),
   }
-  if (PACKAGED_STD[triple]) return { env, cargoArgs: [] }
+  if (PACKAGED_STD.includes(triple)) return { env, cargoArgs: [] }
   return { env: { ...env, RUSTC_BOOTSTRAP: '1' }, cargoArgs: [BUILD_STD] }
 }
 
-// The Debian toolchain for `triple` unpacked (downloaded on first use; the
-// aarch64 std adds packages, so it gets its own folder).
-function debianRust(lib, triple, log) {
-  const name = PACKAGED_STD[triple] === 'arm64' ? 'with-arm64-std' : 'amd64'
-  const arch = PACKAGED_STD[triple] === 'arm64' ? ['amd64', 'arm64'] : ['amd64']
-  const packages = debianPackages(triple)
-  const dir = path.join(lib.CACHE, 'debian-rust', name)
-  return lib.debianRoot(`rust-${name}`, { suite: DEBIAN_SUITES, arch, packages, dir, log })
+// Debian's toolchain, unpacked (downloaded on first use).
+function debianRust(lib, log) {
+  const dir = path.join(lib.CACHE, 'debian-rust', 'bookworm-1.96')
+  return lib.debianRoot('rust-1.96', { suite: DEBIAN_SUITES, arch: ['amd64', 'arm64'], packages: DEBIAN_PACKAGES, dir, log })
 }
 
 // Makes Rust's std for `triple` available and returns { env, cargoArgs }
@@ -116,9 +105,9 @@ function ensureRustTarget(lib, triple, { env = process.env, log } = {}) {
     source = chooseSource({ forced, hasStd: true, rustupFailed: r.status !== 0 })
   }
   if (source !== 'debian') return { env, cargoArgs: [] }
-  const toolchain = debianToolchain(debianRust(lib, triple, log), triple, env)
+  const toolchain = debianToolchain(debianRust(lib, log), triple, env)
   log?.(`Rust from Debian: ${lib.sh(toolchain.env.RUSTC, ['--version'], { env: toolchain.env }).trim()} (${toolchain.env.RUSTC})`)
   return toolchain
 }
 
-module.exports = { hasRustStd, chooseSource, forcedSource, debianPackages, debianToolchain, ensureRustTarget, BUILD_STD }
+module.exports = { hasRustStd, chooseSource, forcedSource, debianToolchain, ensureRustTarget, DEBIAN_PACKAGES }
