@@ -109,15 +109,24 @@ fn greedy(
     pairs: impl Iterator<Item = u32>,
     slots: &mut Slots,
 ) {
+    // The experts in a compact array and the counts in u32: the pairs come
+    // in score order, jumping across the tokens, and these lookups, not the
+    // arithmetic, are the loop's cost. A full token's pair (most of the
+    // late ones) is refused on its count alone.
+    let experts: Vec<u32> = candidates.iter().map(|c| c.expert).collect();
     let mut load = vec![0u64; caps.len()];
-    let mut held = vec![0usize; candidates.len() / width];
+    let mut held = vec![0u32; candidates.len() / width];
+    let (width, k) = (width as u32, k as u32);
     for pair in pairs {
-        let pair = pair as usize;
-        let (t, c) = (pair / width, &candidates[pair]);
-        let e = c.expert as usize;
-        if held[t] < k && load[e] < caps[e] {
-            slots.experts[t * k + held[t]] = c.expert as i32;
-            slots.scores[t * k + held[t]] = c.score;
+        let t = (pair / width) as usize;
+        if held[t] == k {
+            continue;
+        }
+        let e = experts[pair as usize] as usize;
+        if load[e] < caps[e] {
+            let slot = t * k as usize + held[t] as usize;
+            slots.experts[slot] = e as i32;
+            slots.scores[slot] = candidates[pair as usize].score;
             held[t] += 1;
             load[e] += 1;
         }
