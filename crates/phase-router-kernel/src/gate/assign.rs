@@ -157,8 +157,8 @@ fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
 /// least-significant-digit radix sort of the words on those 32 bits
 /// (skipping bytes that all share), which keeps equal halves in pair order,
 /// then each run of equal halves sorted by the whole key. The half holds the
-/// sign, the exponent and 20 bits of the mantissa, so such runs are short and
-/// rare, and four passes of one word per pair replace the eight (sixteen with
+/// sign, the exponent and 20 bits of the mantissa, so such runs are short (a
+/// few pairs), and four passes of one word per pair replace the eight (sixteen with
 /// a bias) of sorting both whole keys. The order is total, so the result is
 /// the one `key` defines.
 fn by_key(candidates: &[Candidate]) -> Vec<u64> {
