@@ -95,7 +95,7 @@ pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], p
         // Tokens in order, each taking its best candidates that have room.
         Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len() as u32, slots),
         // The greedy over pairs in the order of `key`.
-        Priority::Score => greedy(candidates, width, k, caps, by_key(candidates).into_iter(), slots),
+        Priority::Score => greedy(candidates, width, k, caps, by_key(candidates).into_iter().map(|w| w as u32), slots),
     }
 }
 
@@ -109,15 +109,24 @@ fn greedy(
     pairs: impl Iterator<Item = u32>,
     slots: &mut Slots,
 ) {
+    // The experts in a compact array and the counts in u32: the pairs come
+    // in score order, jumping across the tokens, and these lookups, not the
+    // arithmetic, are the loop's cost. A full token's pair (most of the
+    // late ones) is refused on its count alone.
+    let experts: Vec<u32> = candidates.iter().map(|c| c.expert).collect();
     let mut load = vec![0u64; caps.len()];
-    let mut held = vec![0usize; candidates.len() / width];
+    let mut held = vec![0u32; candidates.len() / width];
+    let (width, k) = (width as u32, k as u32);
     for pair in pairs {
-        let pair = pair as usize;
-        let (t, c) = (pair / width, &candidates[pair]);
-        let e = c.expert as usize;
-        if held[t] < k && load[e] < caps[e] {
-            slots.experts[t * k + held[t]] = c.expert as i32;
-            slots.scores[t * k + held[t]] = c.score;
+        let t = (pair / width) as usize;
+        if held[t] == k {
+            continue;
+        }
+        let e = experts[pair as usize] as usize;
+        if load[e] < caps[e] {
+            let slot = t * k as usize + held[t] as usize;
+            slots.experts[slot] = e as i32;
+            slots.scores[slot] = candidates[pair as usize].score;
             held[t] += 1;
             load[e] += 1;
         }
@@ -138,54 +147,52 @@ pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &
 /// two different scores to one selection score; the second key keeps them
 /// apart), then the pair's index (the earlier token; for one token the
 /// candidate order, which puts equal scores in expert order). Smaller is better.
-#[cfg(test)]
 fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
     let c = &candidates[pair];
     (descending(c.selection), descending(c.score), pair as u32)
 }
 
-/// The pair indices sorted by `key`: a stable least-significant-digit radix
-/// sort of the pair indices (already in the last key's order), by the score
-/// key and then by the selection key (the score pass is skipped when every
-/// selection score is its score, i.e. without a bias), skipping digits that
-/// all keys share. Linear in the number of pairs, and the order is total, so
-/// the result is the one `key` defines.
-fn by_key(candidates: &[Candidate]) -> Vec<u32> {
+/// The pair indices sorted by `key`, each in the low 32 bits of a word whose
+/// high 32 bits are the top half of its selection key: a stable
+/// least-significant-digit radix sort of the words on those 32 bits
+/// (skipping bytes that all share), which keeps equal halves in pair order,
+/// then each run of equal halves sorted by the whole key. The half holds the
+/// sign, the exponent and 20 bits of the mantissa, so such runs are short (a
+/// few pairs), and four passes of one word per pair replace the eight (sixteen with
+/// a bias) of sorting both whole keys. The order is total, so the result is
+/// the one `key` defines.
+fn by_key(candidates: &[Candidate]) -> Vec<u64> {
     let n = candidates.len();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    let mut keys: Vec<u64> = Vec::with_capacity(n);
-    let mut spare_order = vec![0u32; n];
-    let mut spare_keys = vec![0u64; n];
-    let biased = candidates.iter().any(|c| c.selection.to_bits() != c.score.to_bits());
-    let passes: &[fn(&Candidate) -> f64] = if biased { &[|c| c.score, |c| c.selection] } else { &[|c| c.selection] };
-    for value in passes {
-        keys.clear();
-        keys.extend(order.iter().map(|&p| descending(value(&candidates[p as usize]))));
-        let mut counts = [[0usize; 256]; 8];
-        for &key in &keys {
-            for (digit, count) in counts.iter_mut().enumerate() {
-                count[(key >> (8 * digit)) as usize & 255] += 1;
-            }
-        }
+    let mut words: Vec<u64> =
+        candidates.iter().enumerate().map(|(p, c)| descending(c.selection) >> 32 << 32 | p as u64).collect();
+    let mut spare = vec![0u64; n];
+    let mut counts = [[0usize; 256]; 4];
+    for &word in &words {
         for (digit, count) in counts.iter_mut().enumerate() {
-            if count.contains(&n) {
-                continue;
-            }
-            let mut at = 0;
-            for c in count.iter_mut() {
-                (*c, at) = (at, at + *c);
-            }
-            for (&key, &pair) in keys.iter().zip(&order) {
-                let bucket = (key >> (8 * digit)) as usize & 255;
-                spare_keys[count[bucket]] = key;
-                spare_order[count[bucket]] = pair;
-                count[bucket] += 1;
-            }
-            std::mem::swap(&mut keys, &mut spare_keys);
-            std::mem::swap(&mut order, &mut spare_order);
+            count[(word >> (32 + 8 * digit)) as usize & 255] += 1;
         }
     }
-    order
+    for (digit, count) in counts.iter_mut().enumerate() {
+        if count.contains(&n) {
+            continue;
+        }
+        let mut at = 0;
+        for c in count.iter_mut() {
+            (*c, at) = (at, at + *c);
+        }
+        for &word in &words {
+            let bucket = (word >> (32 + 8 * digit)) as usize & 255;
+            spare[count[bucket]] = word;
+            count[bucket] += 1;
+        }
+        std::mem::swap(&mut words, &mut spare);
+    }
+    for run in words.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable_by_key(|&word| key(candidates, word as u32 as usize));
+        }
+    }
+    words
 }
 
 /// An integer whose ascending order is the descending order of finite `x`

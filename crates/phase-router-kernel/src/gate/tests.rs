@@ -262,7 +262,7 @@ fn replicas_follow_capacity_and_slices_match() {
 }
 
 #[test]
-fn radix_ordered_greedy_matches_the_sorted_greedy() {
+fn reroute_by_score_matches_the_sorted_greedy() {
     let mut rng = ChaCha8Rng::seed_from_u64(77);
     for round in 0..300 {
         let experts = rng.gen_range(2..12);
