@@ -273,3 +273,15 @@ describe('Wine paths', () => {
     expect(() => wine.toWinePath('target/x.node')).toThrow(/target\/x\.node is not an absolute path/)
   })
 })
+
+// jest turns the pattern's / into \ on Windows, so one form is enough.
+test('the suites left out under Wine are real suites, each with its reason', () => {
+  const fs = require('node:fs')
+  const { WINE_INAPPLICABLE } = require('../scripts/platforms/targets/win32-x64')
+  const { ignorePattern } = require('../scripts/platforms/wasm-suites')
+  const pattern = new RegExp(ignorePattern(Object.keys(WINE_INAPPLICABLE)))
+  const suites = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))
+  const left = suites.filter((f) => pattern.test(`/checkout/__test__/${f}`)).map((f) => f.replace(/\.test\.js$/, ''))
+  expect(left.sort()).toEqual(Object.keys(WINE_INAPPLICABLE).sort())
+  for (const why of Object.values(WINE_INAPPLICABLE)) expect(why).toMatch(/\w{3,} \w{3,} \w{3,}/)
+})
