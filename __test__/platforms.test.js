@@ -266,7 +266,7 @@ describe('Rust toolchain source', () => {
     const base = { PATH: '/usr/bin', HOME: '/home/x' }
     const { env, cargoArgs } = rust.debianToolchain('/c/deb', 'aarch64-unknown-linux-gnu', base)
     expect(env).toEqual({
-      PATH: `/c/deb/usr/bin${path.delimiter}/usr/bin`,
+      PATH: '/c/deb/usr/bin:/usr/bin',
       HOME: '/home/x',
       LD_LIBRARY_PATH: '/c/deb/usr/lib/x86_64-linux-gnu',
       RUSTC: '/c/deb/usr/bin/rustc',
@@ -279,7 +279,7 @@ describe('Rust toolchain source', () => {
   test('targets without a packaged std build it with -Zbuild-std under RUSTC_BOOTSTRAP', () => {
     const { env, cargoArgs } = rust.debianToolchain('/c/deb', 'x86_64-unknown-linux-musl', { LD_LIBRARY_PATH: '/opt/lib' })
     expect(env.RUSTC_BOOTSTRAP).toBe('1')
-    expect(env.LD_LIBRARY_PATH).toBe(`/c/deb/usr/lib/x86_64-linux-gnu${path.delimiter}/opt/lib`)
+    expect(env.LD_LIBRARY_PATH).toBe('/c/deb/usr/lib/x86_64-linux-gnu:/opt/lib')
     expect(cargoArgs).toEqual(['-Zbuild-std=std,panic_abort'])
   })
 })

@@ -70,16 +70,17 @@ function forcedSource(env = process.env) {
 }
 
 // { env, cargoArgs } that make cargo and napi use the toolchain unpacked at
-// `root` for `triple`, on top of `base` (an environment).
+// `root` for `triple`, on top of `base` (an environment). Debian's toolchain
+// runs only on Linux, so its paths are POSIX ones wherever this is read.
 function debianToolchain(root, triple, base = process.env) {
-  const bin = path.join(root, 'usr', 'bin')
-  const libDir = path.join(root, 'usr', 'lib', 'x86_64-linux-gnu')
+  const bin = path.posix.join(root, 'usr', 'bin')
+  const libDir = path.posix.join(root, 'usr', 'lib', 'x86_64-linux-gnu')
   const env = {
     ...base,
-    PATH: [bin, base.PATH].filter(Boolean).join(path.delimiter),
-    LD_LIBRARY_PATH: [libDir, base.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
-    RUSTC: path.join(bin, 'rustc'),
-    CARGO: path.join(bin, 'cargo'),
+    PATH: [bin, base.PATH].filter(Boolean).join(path.posix.delimiter),
+    LD_LIBRARY_PATH: [libDir, base.LD_LIBRARY_PATH].filter(Boolean).join(path.posix.delimiter),
+    RUSTC: path.posix.join(bin, 'rustc'),
+    CARGO: path.posix.join(bin, 'cargo'),
   }
   if (PACKAGED_STD.includes(triple)) return { env, cargoArgs: [] }
   return { env: { ...env, RUSTC_BOOTSTRAP: '1' }, cargoArgs: [BUILD_STD] }
@@ -87,7 +88,7 @@ function debianToolchain(root, triple, base = process.env) {
 
 // Debian's toolchain, unpacked (downloaded on first use).
 function debianRust(lib, log) {
-  const dir = path.join(lib.CACHE, 'debian-rust', 'bookworm-1.96')
+  const dir = path.posix.join(lib.CACHE, 'debian-rust', 'bookworm-1.96')
   return lib.debianRoot('rust-1.96', { suite: DEBIAN_SUITES, arch: ['amd64', 'arm64'], packages: DEBIAN_PACKAGES, dir, log })
 }
 
