@@ -249,8 +249,9 @@ function summariseJest(report) {
 
 // Runs jest with `command` (e.g. ['node'] or [qemu, ..., node]), by default
 // in band (workers spawn process.execPath, which an emulated Node cannot),
-// writing its log and report under the cache; returns summariseJest's
-// result, or a failed one when jest could not start.
+// writing its log and report under the cache and logging each failed
+// suite; returns summariseJest's result, or a failed one when jest could
+// not start.
 function runJest(command, { name, env = process.env, suites = [], inBand = true, log, timeout = 90 * 60 * 1000 } = {}) {
   const dir = cacheDir('jest')
   const report = path.join(dir, `${name}.json`)
@@ -267,7 +268,11 @@ function runJest(command, { name, env = process.env, suites = [], inBand = true,
     allowFail: true,
     timeout,
   })
-  if (fs.existsSync(report)) return summariseJest(JSON.parse(fs.readFileSync(report, 'utf8')))
+  if (fs.existsSync(report)) {
+    const summary = summariseJest(JSON.parse(fs.readFileSync(report, 'utf8')))
+    for (const suite of summary.suites.filter((s) => !s.passed)) log?.(`${suite.name}: ${suite.failures.join('; ')}`)
+    return summary
+  }
   log?.(`jest wrote no report:\n${tail(fs.readFileSync(logFile, 'utf8'), 20)}`)
   const text = `failed (jest wrote no report, see ${path.relative(ROOT, logFile)})`
   return { passed: 0, total: 0, suites: [], text, tests: 'n/a' }

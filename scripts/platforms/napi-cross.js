@@ -89,7 +89,15 @@ function prepare(triple, { log } = {}) {
   log?.(ensureToolchain(triple, { log }))
 }
 
-module.exports = { prepare, ensureToolchain, pickVersion }
+// A glibc target built as the release builds it: napi's cross toolchain
+// (gcc with a glibc 2.17 sysroot); returns the binary's { file, size, floor }.
+function build(ctx, triple, suffix) {
+  prepare(triple, { log: ctx.log })
+  const file = ctx.lib.napiBuild(triple, suffix, { args: ['--use-napi-cross'], log: ctx.log })
+  return ctx.lib.elfFacts(file)
+}
+
+module.exports = { prepare, build, ensureToolchain, pickVersion }
 
 if (require.main === module) {
   const [triple] = process.argv.slice(2)

@@ -13,9 +13,7 @@ module.exports = {
   target: 'linux-arm64-gnu',
   triple,
   async build(ctx) {
-    napiCross.prepare(triple, { log: ctx.log })
-    const file = ctx.lib.napiBuild(triple, 'linux-arm64-gnu', { args: ['--use-napi-cross'], log: ctx.log })
-    return ctx.lib.elfFacts(file)
+    return napiCross.build(ctx, triple, 'linux-arm64-gnu')
   },
   async run(ctx, built) {
     const node = `${ctx.lib.npmPackage(NODE, { members: ['package/bin/node'], log: ctx.log })}/bin/node`
@@ -28,7 +26,6 @@ module.exports = {
     if (!suites) return { loaded, golden, suites: 'n/a (not asked: --jest-emulated)' }
     const jestEnv = { ...env, ...qemu.jestEnv(ctx.lib, ctx.log) }
     const jest = ctx.lib.runJest(command, { name: 'linux-arm64-gnu', env: jestEnv, suites, log: ctx.log })
-    for (const suite of jest.suites.filter((s) => !s.passed)) ctx.log(`${suite.name}: ${suite.failures.join('; ')}`)
     const which = ctx.jestEmulated === true && !ctx.jestSuites ? 'suites without child processes' : 'suites asked for'
     return { loaded, golden, suites: `${jest.text} (${which})` }
   },

@@ -10,9 +10,7 @@ module.exports = {
   target: 'linux-x64-gnu',
   triple,
   async build(ctx) {
-    napiCross.prepare(triple, { log: ctx.log })
-    const file = ctx.lib.napiBuild(triple, 'linux-x64-gnu', { args: ['--use-napi-cross'], log: ctx.log })
-    return ctx.lib.elfFacts(file)
+    return napiCross.build(ctx, triple, 'linux-x64-gnu')
   },
   async run(ctx, built) {
     // The binary is the local build (see lib.outputDir), which the loader
@@ -31,7 +29,6 @@ module.exports = {
       inBand: false,
       log: ctx.log,
     })
-    for (const suite of jest.suites.filter((s) => !s.passed)) ctx.log(`${suite.name}: ${suite.failures.join('; ')}`)
     return { loaded, golden, suites: jest.text }
   },
 }

@@ -59,7 +59,6 @@ module.exports = {
       inBand: false,
       log: ctx.log,
     })
-    for (const suite of jest.suites.filter((s) => !s.passed)) ctx.log(`${suite.name}: ${suite.failures.join('; ')}`)
     const skipped = Object.keys(INAPPLICABLE)
     return { loaded: true, golden: golden.golden, suites: `${jest.text} (not applicable: ${skipped.join(', ')})` }
   },

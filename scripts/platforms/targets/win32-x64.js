@@ -70,7 +70,6 @@ async function run(ctx, built) {
   // Suite names go before the ignore pattern, which would swallow them.
   const suites = [...(ctx.jestSuites || []), `--testPathIgnorePatterns=${ignorePattern(skipped)}`]
   const jest = lib.runJest(node.command, { name: 'win32-x64', env, suites, inBand: false, log })
-  for (const suite of jest.suites.filter((s) => !s.passed)) log(`${suite.name}: ${suite.failures.join('; ')}`)
   return { loaded, golden, suites: `${jest.text} (not applicable under Wine: ${skipped.join(', ')})` }
 }
 
