@@ -39,18 +39,8 @@ pub struct Scratch {
     order: Vec<u32>,
     groups: Vec<(f64, u32)>,
     best: Vec<(f64, u32)>,
-    maxima: Maxima,
     passed: Vec<(f64, u32)>,
     segments: Vec<(usize, usize)>,
-}
-
-/// The block maxima of [`cut_bound`], in a fixed array (no bounds checks).
-pub struct Maxima([f64; MAX_BLOCKS]);
-
-impl Default for Maxima {
-    fn default() -> Self {
-        Maxima([0.0; MAX_BLOCKS])
-    }
 }
 
 /// Fills `out` (`width` candidates per token) for the tokens whose logits
@@ -146,15 +136,9 @@ fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
 /// are inserted, in index order. Every value better than one of the best
 /// passes the filter, so the result is that of inserting every value.
 #[inline(always)]
-fn top_segments(
-    values: &[f64],
-    segments: &[(usize, usize)],
-    maxima: &mut [f64; MAX_BLOCKS],
-    passed: &mut Vec<(f64, u32)>,
-    best: &mut [(f64, u32)],
-) {
+fn top_segments(values: &[f64], segments: &[(usize, usize)], passed: &mut Vec<(f64, u32)>, best: &mut [(f64, u32)]) {
     let width = best.len();
-    let threshold = cut_bound(values, segments, width, maxima);
+    let threshold = cut_bound(values, segments, width);
     passed.clear();
     for &(first, len) in segments {
         for (c, chunk) in values[first..first + len].chunks(64).enumerate() {
@@ -212,48 +196,52 @@ fn at_least(values: &[f64], threshold: f64) -> u64 {
     bits
 }
 
-/// Most blocks of [`cut_bound`].
-const MAX_BLOCKS: usize = 64;
-
 /// A value that at least `width` of the values in `segments` reach, so that
 /// the best `width` are all at or above it; minus infinity (no filter) when
-/// the row is too short. The values are dealt into `blocks` blocks (value
-/// `i` of a segment into block `i % blocks`), at least `1.5 * width` and at
-/// most a quarter as many as values; the maxima of distinct blocks are
+/// the row is too short. The values are dealt into `B` blocks (value `i` of a
+/// segment into block `i % B`), `B` in 8, 16, 32, 64, at least `1.5 * width`
+/// and at most a quarter as many as values; the maxima of distinct blocks are
 /// distinct values, so the `width`-th largest maximum is such a bound.
-/// Dealing rather than cutting the row keeps the maxima loop a vertical
-/// vector max.
 #[inline(always)]
-fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize, maxima: &mut [f64; MAX_BLOCKS]) -> f64 {
+fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize) -> f64 {
     let total: usize = segments.iter().map(|s| s.1).sum();
-    let Some(blocks) = [8, 16, 32, MAX_BLOCKS].into_iter().find(|&b| 2 * b >= 3 * width) else {
-        return f64::NEG_INFINITY;
-    };
-    if 4 * blocks > total {
-        return f64::NEG_INFINITY;
+    match [8, 16, 32, 64].into_iter().find(|&b| 2 * b >= 3 * width) {
+        Some(blocks) if 4 * blocks <= total => match blocks {
+            8 => cut_in_blocks::<8>(values, segments, width),
+            16 => cut_in_blocks::<16>(values, segments, width),
+            32 => cut_in_blocks::<32>(values, segments, width),
+            _ => cut_in_blocks::<64>(values, segments, width),
+        },
+        _ => f64::NEG_INFINITY,
     }
-    let maxima = &mut maxima[..blocks];
-    maxima.fill(f64::NEG_INFINITY);
+}
+
+/// [`cut_bound`] with `B` blocks. `B` is a constant so that the maxima are
+/// a fixed array of whole vectors: the dealing loop is then one vertical
+/// vector max per `B` values, and the count below a few vector compares per
+/// maximum (with a length known only at run time, the compiler left both
+/// loops mostly scalar).
+#[inline(always)]
+fn cut_in_blocks<const B: usize>(values: &[f64], segments: &[(usize, usize)], width: usize) -> f64 {
+    let mut maxima = [f64::NEG_INFINITY; B];
     for &(first, len) in segments {
-        let mut rounds = values[first..first + len].chunks_exact(blocks);
-        for round in &mut rounds {
+        let (rounds, rest) = values[first..first + len].as_chunks::<B>();
+        for round in rounds {
             for (m, &v) in maxima.iter_mut().zip(round) {
                 *m = larger(*m, v);
             }
         }
-        for (m, &v) in maxima.iter_mut().zip(rounds.remainder()) {
+        for (m, &v) in maxima.iter_mut().zip(rest) {
             *m = larger(*m, v);
         }
     }
     // The `width`-th largest maximum is the largest that at least `width`
-    // maxima reach: all pairs compared, without branches (a few vector
-    // compares per maximum), instead of a sort's unpredictable branches.
+    // maxima reach: all pairs compared, and a select instead of a branch
+    // (which would go either way at random).
     let mut cut = f64::NEG_INFINITY;
-    for &m in maxima.iter() {
-        let reached = maxima.iter().fold(0, |count, &other| count + usize::from(other >= m));
-        if reached >= width {
-            cut = larger(cut, m);
-        }
+    for &m in &maxima {
+        let reached = maxima.iter().fold(0u32, |count, &other| count + u32::from(other >= m));
+        cut = larger(cut, if reached as usize >= width { m } else { f64::NEG_INFINITY });
     }
     cut
 }
@@ -277,14 +265,14 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
 /// when such a tie could change the choice or its order.
 #[inline(always)]
 fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) -> bool {
-    let Scratch { score: ex, best, maxima, passed, .. } = scratch;
+    let Scratch { score: ex, best, passed, .. } = scratch;
     let sum = exponentials(row, ex);
     let width = out.len();
     // One more than the width, to check the cut.
     let keep = (width + 1).min(row.len());
     best.clear();
     best.resize(keep, (0.0, 0));
-    top_segments(ex, &[(0, row.len())], &mut maxima.0, passed, best);
+    top_segments(ex, &[(0, row.len())], passed, best);
     let mut previous: Option<(f64, f64)> = None;
     for (i, &(value, e)) in best.iter().enumerate() {
         let score = value / sum;
@@ -308,7 +296,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 #[inline(always)]
 fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, best, maxima, passed, segments } = scratch;
+    let Scratch { score, selection, order, groups, best, passed, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
@@ -352,7 +340,7 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
     best.resize(width, (0.0, 0));
     segments.clear();
     segments.extend(order.iter().map(|&group| (group as usize * size, size)));
-    top_segments(selection, segments, &mut maxima.0, passed, best);
+    top_segments(selection, segments, passed, best);
     for (c, &(value, e)) in out.iter_mut().zip(best.iter()) {
         *c = Candidate { expert: e, score: score[e as usize], selection: value };
     }
