@@ -138,7 +138,12 @@ fn fill_exponentials(row: &[f32], max: f64, sigmoid: bool, out: &mut [f64]) {
 #[inline(always)]
 fn top_segments(values: &[f64], segments: &[(usize, usize)], passed: &mut Vec<(f64, u32)>, best: &mut [(f64, u32)]) {
     let width = best.len();
-    let threshold = cut_bound(values, segments, width);
+    let Some(threshold) = cut_bound(values, segments, width) else {
+        // No filter (a short row): every value, straight from the row.
+        let all = segments.iter().flat_map(|&(first, len)| (first..first + len).map(|i| (values[i], i as u32)));
+        insert(all, best);
+        return;
+    };
     passed.clear();
     for &(first, len) in segments {
         for (c, chunk) in values[first..first + len].chunks(64).enumerate() {
@@ -152,16 +157,16 @@ fn top_segments(values: &[f64], segments: &[(usize, usize)], passed: &mut Vec<(f
             }
         }
     }
-    insert(passed, best);
+    insert(passed.iter().copied(), best);
 }
 
-/// Inserts each of the `passed` values (in index order) into the best, so
-/// far, which ties leave to the earlier.
+/// Inserts each of the values (in index order) into the best, so far,
+/// which ties leave to the earlier.
 #[inline(always)]
-fn insert(passed: &[(f64, u32)], best: &mut [(f64, u32)]) {
+fn insert(values: impl Iterator<Item = (f64, u32)>, best: &mut [(f64, u32)]) {
     let width = best.len();
     let mut filled = 0;
-    for &(value, index) in passed {
+    for (value, index) in values {
         if filled == width && value <= best[width - 1].0 {
             continue;
         }
@@ -197,22 +202,22 @@ fn at_least(values: &[f64], threshold: f64) -> u64 {
 }
 
 /// A value that at least `width` of the values in `segments` reach, so that
-/// the best `width` are all at or above it; minus infinity (no filter) when
-/// the row is too short. The values are dealt into `B` blocks (value `i` of a
+/// the best `width` are all at or above it; `None` (no filter) when the
+/// row is too short. The values are dealt into `B` blocks (value `i` of a
 /// segment into block `i % B`), `B` in 8, 16, 32, 64, at least `1.5 * width`
 /// and at most a quarter as many as values; the maxima of distinct blocks are
 /// distinct values, so the `width`-th largest maximum is such a bound.
 #[inline(always)]
-fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize) -> f64 {
+fn cut_bound(values: &[f64], segments: &[(usize, usize)], width: usize) -> Option<f64> {
     let total: usize = segments.iter().map(|s| s.1).sum();
     match [8, 16, 32, 64].into_iter().find(|&b| 2 * b >= 3 * width) {
-        Some(blocks) if 4 * blocks <= total => match blocks {
+        Some(blocks) if 4 * blocks <= total => Some(match blocks {
             8 => cut_in_blocks::<8>(values, segments, width),
             16 => cut_in_blocks::<16>(values, segments, width),
             32 => cut_in_blocks::<32>(values, segments, width),
             _ => cut_in_blocks::<64>(values, segments, width),
-        },
-        _ => f64::NEG_INFINITY,
+        }),
+        _ => None,
     }
 }
 
