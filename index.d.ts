@@ -472,6 +472,29 @@ export interface GateResult {
   dropped: number
 }
 
+/** Arrays for {@link gate} to write its result into (`options.out`). */
+export interface GateOut {
+  /** `tokens * k` values. */
+  experts: Int32Array
+  /** `tokens * k` values. */
+  weights: Float32Array
+  /** `tokens * k` values. */
+  positions: Int32Array
+  /** `E` values. */
+  counts: Int32Array
+}
+
+/** Options of {@link gate}: those of every gate call, and `out`. */
+export interface GateSyncOptions extends GateOptions {
+  /**
+   * Arrays to write the result into instead of new ones, for a serving loop that gates batch
+   * after batch without allocating: every element is overwritten, and the result holds these
+   * same arrays. Their lengths must match (`tokens * k`, and `E` for `counts`), and none may share
+   * memory with an input or another of them: a `RangeError` otherwise, before any work.
+   */
+  out?: GateOut
+}
+
 /**
  * Mixture-of-Experts gating: each token's `k` experts, combine weights and
  * places in the experts' buffers, from `tokens x experts` router logits
@@ -495,13 +518,17 @@ export interface GateResult {
  * // One expert per token: token 1 loses expert 0 to token 0 and is dropped, or rerouted to expert 1.
  * gate(scores, { experts: 4, k: 1, capacity: 1 }).experts                       // Int32Array [0, -1, 3]
  * gate(scores, { experts: 4, k: 1, capacity: 1, overflow: 'reroute' }).experts  // Int32Array [0, 1, 3]
+ * // The same call into arrays kept from call to call (no allocation):
+ * const out = { experts: new Int32Array(3), weights: new Float32Array(3), positions: new Int32Array(3), counts: new Int32Array(4) }
+ * gate(scores, { experts: 4, k: 1, capacity: 1, out }).experts === out.experts  // true; Int32Array [0, -1, 3]
  */
-export function gate(scores: Float32Array, options: GateOptions): GateResult
+export function gate(scores: Float32Array, options: GateSyncOptions): GateResult
 
 /**
  * {@link gate} on the libuv thread pool. Arguments are checked (a bad one
  * rejects the promise) and copied before it starts, so they may change
- * afterwards. `signal` cancels as for {@link phaseRouterAsync}.
+ * afterwards. `signal` cancels as for {@link phaseRouterAsync}. It returns
+ * new arrays: `out` is for {@link gate} only (a `TypeError` here).
  *
  * @example
  * const { gateAsync } = require('phase-router')

@@ -186,6 +186,73 @@ describe('gateAsync', () => {
   })
 })
 
+describe('gate into the caller\'s arrays (options.out)', () => {
+  /** Result arrays for `options`, filled with junk a reused buffer could hold. */
+  function outFor(scores, options) {
+    const slots = (scores.length / options.experts) * options.k
+    return {
+      experts: new Int32Array(slots).fill(7),
+      weights: new Float32Array(slots).fill(0.5),
+      positions: new Int32Array(slots).fill(7),
+      counts: new Int32Array(options.experts).fill(7),
+    }
+  }
+
+  test('overwrites the arrays with what gate returns, and returns them', () => {
+    const random = rng(23)
+    for (let round = 0; round < 40; round++) {
+      const { options, scores } = config(random, round)
+      const out = outFor(scores, options)
+      const result = gate(scores, { ...options, out })
+      expect([result.experts, result.weights, result.positions, result.counts]).toEqual([
+        out.experts,
+        out.weights,
+        out.positions,
+        out.counts,
+      ])
+      expect(result.experts).toBe(out.experts)
+      expect(result.counts).toBe(out.counts)
+      const fresh = gate(scores, options)
+      expectSameGate(result, fresh, `round ${round}`)
+      expect(Array.from(out.weights)).toEqual(Array.from(fresh.weights))
+      expect(Array.from(out.positions)).toEqual(Array.from(fresh.positions))
+      expect([result.kept, result.dropped]).toEqual([fresh.kept, fresh.dropped])
+    }
+  })
+
+  test('checks the arrays before any work and leaves them alone on an error', () => {
+    const scores = Float32Array.from([4, 3, 0, 0, 4, 3, 0, 0, 0, 0, 1, 2])
+    const options = { experts: 4, k: 2, capacity: 1 }
+    const out = outFor(scores, options)
+    const bad = (patch) => () => gate(scores, { ...options, out: { ...out, ...patch } })
+    expect(bad({ positions: new Int32Array(5) })).toThrow(new RangeError('options.out.positions: length 5 does not match 6'))
+    expect(bad({ counts: new Int32Array(6) })).toThrow(new RangeError('options.out.counts: length 6 does not match 4'))
+    expect(bad({ weights: new Float64Array(6) })).toThrow(new TypeError('options.out.weights: expected a Float32Array, got a Float64Array'))
+    expect(bad({ experts: [0, 0, 0, 0, 0, 0] })).toThrow(new TypeError('options.out.experts: expected an Int32Array, got a plain Array'))
+    expect(() => gate(scores, { ...options, out: 3 })).toThrow(TypeError)
+    // Two results in one buffer, or a result over an input: refused, nothing written.
+    const shared = new Int32Array(12).fill(7)
+    expect(bad({ experts: shared.subarray(0, 6), positions: shared.subarray(5, 11) })).toThrow(
+      /options.out.positions: must not share memory/,
+    )
+    const over = new Float32Array(scores.buffer, 0, 6)
+    expect(bad({ weights: over })).toThrow(/options.out.weights: must not share memory/)
+    expect(Array.from(shared)).toEqual(new Array(12).fill(7))
+    expect(Array.from(scores)).toEqual([4, 3, 0, 0, 4, 3, 0, 0, 0, 0, 1, 2])
+    expect(Array.from(out.experts)).toEqual(new Array(6).fill(7))
+    // Adjacent views of one buffer share no byte: accepted.
+    const adjacent = gate(scores, { ...options, out: { ...out, experts: shared.subarray(0, 6), positions: shared.subarray(6, 12) } })
+    expect(Array.from(adjacent.experts)).toEqual([0, 1, -1, -1, 3, 2])
+    expect(Array.from(shared.subarray(6, 12))).toEqual([0, 0, -1, -1, 0, 0])
+  })
+
+  test('gateAsync refuses it: it always returns new arrays', async () => {
+    const scores = new Float32Array(4)
+    const options = { experts: 2, k: 1 }
+    await expect(gateAsync(scores, { ...options, out: outFor(scores, options) })).rejects.toThrow(TypeError)
+  })
+})
+
 describe('bad input', () => {
   const cases = [
     [Float32Array.from([0, Infinity]), { experts: 2, k: 1 }, RangeError, 'scores[1]: Infinity is not a finite number'],

@@ -5,14 +5,15 @@
 
 use crate::args::{count, finite, input_error, range_error, seed};
 use crate::limits::{copy, reserve};
-use crate::output::{int32, Routes};
+use crate::output::{int32, overlaps, publish, span, Routes};
 use napi::bindgen_prelude::{
     AbortSignal, AsyncTask, BigInt, Either, Float32Array, Float32ArraySlice, Float64ArraySlice, Int32ArraySlice,
 };
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
 use phase_router_kernel::gate::{
-    self as kernel, Capacity, GateOptions, Gated, Groups, Overflow, Priority, Replicas, Scoring, DEFAULT_SLOT_SHARE,
+    self as kernel, Capacity, GateOptions, GateOut, Gated, Groups, Overflow, Priority, Replicas, Scoring,
+    DEFAULT_SLOT_SHARE,
 };
 use phase_router_kernel::strategy::Strategy;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -182,6 +183,60 @@ pub fn gate(
     checked(&env, &scores, &options)?;
     let gated = kernel::gate(&scores, &options).map_err(|e| input_error(&env, e))?;
     result(&env, gated)
+}
+
+/// `gate` into the caller's arrays (`options.out`), read and written in
+/// place; returns the kept slots (the TypeScript layer returns the arrays).
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments, reason = "the four result arrays come positionally, as ts/gate.ts passes them")]
+pub fn gate_into(
+    env: Env,
+    scores: Float32ArraySlice,
+    config: GateConfig,
+    bias: Option<Float32ArraySlice>,
+    capacities: Option<Int32ArraySlice>,
+    mut experts: Int32ArraySlice,
+    mut weights: Float32ArraySlice,
+    mut positions: Int32ArraySlice,
+    mut counts: Int32ArraySlice,
+) -> napi::Result<f64> {
+    let parsed = Parsed::new(&env, &config)?;
+    let options = parsed.options(bias.as_deref(), capacities.as_deref());
+    checked(&env, &scores, &options)?;
+    let inputs = [Some(span(&scores)), bias.as_deref().map(span), capacities.as_deref().map(span)];
+    let outputs = [
+        ("options.out.experts", span(&experts)),
+        ("options.out.weights", span(&weights)),
+        ("options.out.positions", span(&positions)),
+        ("options.out.counts", span(&counts)),
+    ];
+    for (i, (name, output)) in outputs.iter().enumerate() {
+        let earlier = outputs[..i].iter().map(|(_, other)| other);
+        if inputs.iter().flatten().chain(earlier).any(|other| overlaps(output, other)) {
+            return Err(range_error(&env, &format!("{name}: must not share memory with an input or another result")));
+        }
+    }
+    // SAFETY: each `as_mut` is unsound only if something else reads or
+    // writes that array's memory while the slice lives. JavaScript cannot
+    // run: this is a synchronous call on the JavaScript thread and the slices
+    // are dropped before it returns. No Rust reference aliases them: the four
+    // arrays were just checked to share no byte with each other or with any
+    // input the kernel reads (and with no JavaScript running, nothing can
+    // detach or resize them).
+    let out = unsafe {
+        GateOut {
+            experts: experts.as_mut(),
+            weights: weights.as_mut(),
+            positions: positions.as_mut(),
+            counts: counts.as_mut(),
+        }
+    };
+    let kept = kernel::gate_into(&scores, &options, out).map_err(|e| input_error(&env, e))?;
+    publish(&env, &experts, std::mem::size_of_val(&experts[..]))?;
+    publish(&env, &weights, std::mem::size_of_val(&weights[..]))?;
+    publish(&env, &positions, std::mem::size_of_val(&positions[..]))?;
+    publish(&env, &counts, std::mem::size_of_val(&counts[..]))?;
+    Ok(kept as f64)
 }
 
 /// `gate` off the JavaScript thread: inputs are checked, then copied.

@@ -51,29 +51,27 @@ pub fn write_routes<'env>(
     // running, nothing can detach or resize either).
     let memory = unsafe { routes.as_mut() };
     write(memory).map_err(|e| input_error(env, e))?;
-    publish(env, &routes)?;
+    publish(env, &routes, std::mem::size_of_val(&routes[..]))?;
     Ok(routes)
 }
 
-/// Makes the values just written visible to JavaScript. Natively the slice
-/// is the array's own memory, so there is nothing to do.
+/// Makes the values just written into a typed array visible to JavaScript.
+/// Natively the slice is the array's own memory, so there is nothing to do.
 #[cfg(not(target_family = "wasm"))]
-fn publish(_env: &Env, _routes: &Int32ArraySlice) -> napi::Result<()> {
+pub fn publish<'env, A: napi::JsValue<'env>>(_env: &Env, _array: &A, _bytes: usize) -> napi::Result<()> {
     Ok(())
 }
 
 /// Under WebAssembly (emnapi) the slice is a copy of the array in wasm
-/// memory, made when the array was created or read, so the values written
+/// memory, made when the array was created or read, so the `bytes` written
 /// there must be copied back into the JavaScript array.
 #[cfg(target_family = "wasm")]
-fn publish(env: &Env, routes: &Int32ArraySlice) -> napi::Result<()> {
-    use napi::JsValue;
-    let bytes = std::mem::size_of_val(&routes[..]);
+pub fn publish<'env, A: napi::JsValue<'env>>(env: &Env, array: &A, bytes: usize) -> napi::Result<()> {
     // emnapi throws for an empty array (it has no wasm address), and there is nothing to copy.
     if bytes == 0 {
         return Ok(());
     }
-    let mut array = routes.value().value;
+    let mut array = array.value().value;
     // SAFETY: `array` is a live handle to the typed array in this call's
     // environment, on its thread; emnapi only reads the handle and may
     // replace it with a handle to the same array.
@@ -81,7 +79,7 @@ fn publish(env: &Env, routes: &Int32ArraySlice) -> napi::Result<()> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {
-        Err(napi::Error::new(napi::Status::GenericFailure, "could not copy the routes out of wasm memory"))
+        Err(napi::Error::new(napi::Status::GenericFailure, "could not copy a result out of wasm memory"))
     }
 }
 
@@ -122,7 +120,8 @@ fn checked_out<'env>(
     Ok(out)
 }
 
-fn overlaps(a: &Span, b: &Span) -> bool {
+/// Whether two address ranges share a byte.
+pub fn overlaps(a: &Span, b: &Span) -> bool {
     !a.is_empty() && !b.is_empty() && a.start < b.end && b.start < a.end
 }
 

@@ -73,11 +73,38 @@ function gateArgs(scores: unknown, options: unknown): GateArgs {
   return [s, config, bias, capacities]
 }
 
-export const gate: typeof Api.gate = (scores, options) => native.gate(...gateArgs(scores, options))
+/** `options.out`, every array's type checked, or undefined. */
+function outArrays(options: unknown): Api.GateOut | undefined {
+  const out = (options as { out?: unknown }).out
+  if (out === undefined) return undefined
+  const o = expectObject(out, 'options.out')
+  const int32 = (value: unknown, name: string) => {
+    if (!isTyped(value, 'Int32Array')) throw new TypeError(`${name}: expected an Int32Array, got ${describe(value)}`)
+    return value as Int32Array
+  }
+  return {
+    experts: int32(o.experts, 'options.out.experts'),
+    weights: float32(o.weights, 'options.out.weights'),
+    positions: int32(o.positions, 'options.out.positions'),
+    counts: int32(o.counts, 'options.out.counts'),
+  }
+}
+
+export const gate: typeof Api.gate = (scores, options) => {
+  const args = gateArgs(scores, options)
+  const out = outArrays(options)
+  if (out === undefined) return native.gate(...args)
+  const kept = native.gateInto(...args, out.experts, out.weights, out.positions, out.counts)
+  const { experts, weights, positions, counts } = out
+  return { experts, weights, positions, counts, kept, dropped: experts.length - kept }
+}
 
 // `async`, so that a bad argument rejects the promise instead of throwing.
 export const gateAsync: typeof Api.gateAsync = async (scores, options) => {
   const args = gateArgs(scores, options)
+  if ((options as { out?: unknown }).out !== undefined) {
+    throw new TypeError('options.out: gateAsync returns new arrays (the pool cannot write into arrays JavaScript may be using); use gate for out')
+  }
   return cancellable(signalOf(options), (relay) => native.gateAsync(...args, relay as AbortSignal | undefined))
 }
 

@@ -343,23 +343,63 @@ pub(crate) fn js_number(value: f64) -> String {
     }
 }
 
+/// Where [`gate_into`] writes: `tokens * k` slots and one count per expert.
+/// Every element is overwritten; nothing is read.
+#[derive(Debug)]
+pub struct GateOut<'a> {
+    /// Expert of each slot, -1 when empty.
+    pub experts: &'a mut [i32],
+    /// Combine weight of each slot, 0 when empty.
+    pub weights: &'a mut [f32],
+    /// Place of each kept slot in its expert's buffer, -1 when empty.
+    pub positions: &'a mut [i32],
+    /// Tokens kept by each expert.
+    pub counts: &'a mut [i32],
+}
+
 /// Gates a batch of logits: see the [module documentation](self).
 pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> {
     let tokens = check(scores, options)?;
+    let slots = tokens * options.k;
+    let (mut experts, mut weights, mut positions) = (vec![-1; slots], vec![0.0; slots], vec![-1; slots]);
+    let mut counts = vec![0; options.experts];
+    let out = GateOut { experts: &mut experts, weights: &mut weights, positions: &mut positions, counts: &mut counts };
+    let kept = run(scores, options, out);
+    Ok(Gated { experts, weights, positions, counts, kept, dropped: slots - kept })
+}
+
+/// [`gate`] into the caller's arrays, for a loop that gates batch after
+/// batch without allocating its results. Returns the kept slots; the
+/// arrays' lengths are checked with the rest of the input, before any work.
+pub fn gate_into(scores: &[f32], options: &GateOptions, out: GateOut) -> Result<usize, InputError> {
+    let tokens = check(scores, options)?;
+    let slots = tokens * options.k;
+    let lengths = [
+        ("options.out.experts", out.experts.len(), slots),
+        ("options.out.weights", out.weights.len(), slots),
+        ("options.out.positions", out.positions.len(), slots),
+        ("options.out.counts", out.counts.len(), options.experts),
+    ];
+    for (argument, len, expected) in lengths {
+        if len != expected {
+            return Err(InputError::new(argument, format!("length {len} does not match {expected}")));
+        }
+    }
+    out.experts.fill(-1);
+    out.weights.fill(0.0);
+    out.positions.fill(-1);
+    out.counts.fill(0);
+    Ok(run(scores, options, out))
+}
+
+/// The gate on checked inputs, into arrays of the right lengths holding -1,
+/// 0, -1 and 0; returns the kept slots.
+fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
     let (experts, k) = (options.experts, options.k);
     let candidates = candidates(scores, options);
     let width = options.width();
-    let slots_len = tokens * k;
-    let mut gated = Gated {
-        experts: vec![-1; slots_len],
-        weights: vec![0.0; slots_len],
-        positions: vec![-1; slots_len],
-        counts: vec![0; experts],
-        kept: 0,
-        dropped: 0,
-    };
-    let mut slot_scores = vec![0.0f64; slots_len];
-    let mut slots = assign::Slots { experts: &mut gated.experts, scores: &mut slot_scores };
+    let mut slot_scores = vec![0.0f64; out.experts.len()];
+    let mut slots = assign::Slots { experts: &mut *out.experts, scores: &mut slot_scores };
     let caps: Option<Vec<u64>> = match options.capacity {
         Capacity::Unlimited => None,
         Capacity::Each(cap) => Some(vec![cap; experts]),
@@ -374,10 +414,8 @@ pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> 
             maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
         }
     }
-    finish(&slot_scores, k, options, &mut gated);
-    gated.kept = gated.counts.iter().map(|&c| c as usize).sum();
-    gated.dropped = slots_len - gated.kept;
-    Ok(gated)
+    finish(&slot_scores, k, options, &mut out);
+    out.counts.iter().map(|&c| c as usize).sum()
 }
 
 /// Each token's `width` best eligible experts, best first, computed in parallel over tokens.
@@ -401,8 +439,8 @@ pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
 /// chunks of tokens: each chunk counts its tokens per expert, the counts of
 /// the chunks before it are where its tokens' places start (the same places
 /// as one pass in token order, however the tokens are cut).
-fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut Gated) {
-    let (slots, experts) = (&gated.experts, options.experts);
+fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut GateOut) {
+    let (slots, experts) = (&*gated.experts, options.experts);
     let work = slots.len().saturating_mul(4);
     let per_chunk = parallel::chunk_len(slots.len() / k, work) * k;
     let mut starts = vec![0i32; slots.len().div_ceil(per_chunk) * experts];
@@ -417,13 +455,13 @@ fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut Gated) {
             }
         },
     );
-    let counts = &mut gated.counts;
+    let counts = &mut *gated.counts;
     for chunk in starts.chunks_mut(experts) {
         for (start, count) in chunk.iter_mut().zip(counts.iter_mut()) {
             (*start, *count) = (*count, *count + *start);
         }
     }
-    let (weights, positions) = (&mut gated.weights, &mut gated.positions);
+    let (weights, positions) = (&mut *gated.weights, &mut *gated.positions);
     parallel::for_each_chunk_pair(weights, positions, (per_chunk, per_chunk), work, |chunk, weights, positions| {
         let first = chunk * per_chunk;
         let slots = &slots[first..first + weights.len()];

@@ -230,6 +230,45 @@ fn bad_input_names_the_argument() {
 }
 
 #[test]
+fn gate_into_overwrites_reused_arrays_with_what_gate_returns() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let (tokens, experts, k) = (30, 8, 2);
+    let caps: Vec<i32> = (0..experts).map(|_| rng.gen_range(0..9)).collect();
+    // The same arrays for every call, as a serving loop keeps them, left
+    // holding the previous call's results (the first time: junk).
+    let (mut e, mut w, mut p, mut c) =
+        (vec![7; tokens * k], vec![0.5; tokens * k], vec![7; tokens * k], vec![7; experts]);
+    for overflow in [Overflow::Drop, Overflow::Reroute, Overflow::Maximize { slot_share: 1.0 }] {
+        let scores = logits(&mut rng, tokens, experts, 5);
+        let options = GateOptions { capacity: Capacity::PerExpert(&caps), overflow, ..GateOptions::new(experts, k) };
+        let out = GateOut { experts: &mut e, weights: &mut w, positions: &mut p, counts: &mut c };
+        let kept = gate_into(&scores, &options, out).unwrap();
+        let gated = gate(&scores, &options).unwrap();
+        assert_eq!((&e, &w, &p, &c), (&gated.experts, &gated.weights, &gated.positions, &gated.counts));
+        assert_eq!(kept, gated.kept);
+    }
+}
+
+#[test]
+fn gate_into_checks_the_lengths_of_its_arrays() {
+    let options = GateOptions::new(3, 2);
+    let (mut e, mut w, mut p, mut c) = (vec![0; 4], vec![0.0; 4], vec![0; 4], vec![0; 3]);
+    assert!(gate_into(
+        &[0.0; 6],
+        &options,
+        GateOut { experts: &mut e, weights: &mut w, positions: &mut p, counts: &mut c }
+    )
+    .is_ok());
+    let mut short = vec![0; 2];
+    let out = GateOut { experts: &mut e, weights: &mut w, positions: &mut short, counts: &mut c };
+    let error = gate_into(&[0.0; 6], &options, out).unwrap_err().to_string();
+    assert_eq!(error, "options.out.positions: length 2 does not match 4");
+    let out = GateOut { experts: &mut e, weights: &mut w, positions: &mut p, counts: &mut short };
+    let error = gate_into(&[0.0; 6], &options, out).unwrap_err().to_string();
+    assert_eq!(error, "options.out.counts: length 2 does not match 3");
+}
+
+#[test]
 fn empty_batch() {
     let gated = gate(&[], &GateOptions::new(3, 2)).unwrap();
     assert!(gated.experts.is_empty() && gated.weights.is_empty());
