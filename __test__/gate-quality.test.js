@@ -13,13 +13,17 @@ function rng(seed) {
   }
 }
 
-/** Every assignment of at most k of each token's candidates, by enumeration. */
+/**
+ * Every assignment of at most k of each token's candidates, by enumeration:
+ * the most slots, the highest score, and the highest score at each slot count.
+ */
 function bruteForce(candidates, k, caps) {
-  let best = { kept: 0, score: 0 }
+  let best = { kept: 0, score: 0, atSlots: [] }
   const load = caps.map(() => 0)
   const visit = (t, kept, score) => {
     if (t === candidates.length) {
-      best = { kept: Math.max(best.kept, kept), score: Math.max(best.score, score) }
+      best.atSlots[kept] = Math.max(best.atSlots[kept] ?? -Infinity, score)
+      best = { ...best, kept: Math.max(best.kept, kept), score: Math.max(best.score, score) }
       return
     }
     const list = candidates[t]
@@ -48,6 +52,29 @@ test('the flow optima equal brute force on tiny cases', () => {
     expect(maxKept(candidates, k, caps)).toBe(brute.kept)
     expect(maxScore(candidates, k, caps)).toBeCloseTo(brute.score, 9)
   }
+})
+
+test('the best score with at least a number of slots equals brute force', () => {
+  const random = rng(11)
+  let conflicts = 0
+  for (let round = 0; round < 300; round++) {
+    // Two candidates, the second far below the first, so that the most slots sometimes cost score.
+    const [T, E, k, W] = [4 + Math.floor(random() * 3), 4, 1 + (round % 2), 2]
+    const candidates = Array.from({ length: T }, () => {
+      const experts = [...Array(E).keys()].sort(() => random() - 0.5).slice(0, W)
+      return experts.map((expert, i) => ({ expert, score: i === 0 ? 0.5 + 0.5 * random() : 0.2 * random() }))
+    })
+    const caps = Array.from({ length: E }, () => Math.floor(random() * 3))
+    const brute = bruteForce(candidates, k, caps)
+    for (let slots = 0; slots <= brute.kept; slots++) {
+      const best = Math.max(...brute.atSlots.slice(slots).filter((s) => s !== undefined))
+      expect(maxScore(candidates, k, caps, { minSlots: slots })).toBeCloseTo(best, 9)
+      if (best < brute.score - 1e-9) conflicts++
+    }
+    expect(() => maxScore(candidates, k, caps, { minSlots: brute.kept + 1 })).toThrow(RangeError)
+  }
+  // The cases include ones where more slots cost score (the bound is not just the circulation).
+  expect(conflicts).toBeGreaterThan(10)
 })
 
 test('reroute keeps at least half the optimum and never more; reroute/score keeps more than drop', () => {

@@ -18,7 +18,9 @@
 // Eligibility: the optima choose, like reroute, among each token's
 // rerouteWithin (default 2k) best eligible experts by selection score (within
 // its groups when grouped). maxKept is a max flow (Dinic), maxScore a min-cost
-// circulation; both exact.
+// circulation, and the best score at maximize's slot target (at least
+// ceil(0.99 * maxKept)) the same circulation widened by successive shortest
+// paths; all exact.
 // Run: node benches/gate-quality.js [tokens] [seeds] [within multiple of k]
 
 'use strict'
@@ -27,6 +29,9 @@ const { gate } = require('..')
 const { maxKept, maxScore } = require('../__test__/support/gate-flow')
 const { chooseToken } = require('../__test__/support/gate-reference')
 const { mulberry32: random } = require('../__test__/support/mulberry32')
+
+/** maximize's default slotShare. */
+const SLOT_SHARE = 0.99
 
 /** Logits: Zipf popularity offsets (-ln rank) plus Gumbel noise. */
 function batch(rand, tokens, experts) {
@@ -78,6 +83,9 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
     score: maxScore(candidates, k, caps),
     slotsFirstScore: maxScore(candidates, k, caps, { slotsFirst: true }),
   }
+  // The Pareto bound for maximize: the highest score mass of any assignment that keeps at
+  // least its target, ceil(0.99 * most) slots (its default slotShare).
+  best.atShare = maxScore(candidates, k, caps, { minSlots: Math.ceil(SLOT_SHARE * best.kept) })
   const rows = []
   for (const overflow of ['drop', 'reroute']) {
     for (const priority of ['score', 'position']) {
@@ -88,6 +96,11 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
   const g = gate(scores, { ...base, capacity, overflow: 'maximize', renormalize: false, rerouteWithin: within })
   rows.push({ policy: 'maximize', kept: g.kept, score: keptScore(g, candidates, k) })
   rows.push({ policy: 'most slots, then score (optimum)', kept: best.kept, score: best.slotsFirstScore })
+  rows.push({
+    policy: "best at maximize's slots (optimum)",
+    kept: Math.ceil(SLOT_SHARE * best.kept),
+    score: best.atShare,
+  })
   return { best, rows, demand: tokens * k }
 }
 
