@@ -77,6 +77,28 @@ test('the best score with at least a number of slots equals brute force', () => 
   expect(conflicts).toBeGreaterThan(10)
 })
 
+test('with the most slots required, the best score equals the slots-first optimum on larger cases', () => {
+  // Two independent routes to one number: widening the circulation to the most slots, and the
+  // circulation with a per-slot bonus.
+  const random = rng(23)
+  for (const [T, E, k, W] of [
+    [400, 32, 4, 8],
+    [600, 16, 2, 4],
+  ]) {
+    const candidates = Array.from({ length: T }, () => {
+      const experts = [...Array(E).keys()].sort(() => random() - 0.5).slice(0, W)
+      return experts.map((expert) => ({ expert, score: random() / (1 + (expert % 7)) }))
+    })
+    const caps = Array.from({ length: E }, () => Math.floor((random() * 2 * T * k) / E))
+    const most = maxKept(candidates, k, caps)
+    const slotsFirst = maxScore(candidates, k, caps, { slotsFirst: true })
+    expect(maxScore(candidates, k, caps, { minSlots: most })).toBeCloseTo(slotsFirst, 9)
+    const atShare = maxScore(candidates, k, caps, { minSlots: Math.ceil(0.99 * most) })
+    expect(atShare).toBeGreaterThanOrEqual(slotsFirst - 1e-9)
+    expect(atShare).toBeLessThanOrEqual(maxScore(candidates, k, caps) + 1e-9)
+  }
+})
+
 test('reroute keeps at least half the optimum and never more; reroute/score keeps more than drop', () => {
   const configs = [
     { tokens: 256, experts: 16, k: 2, factor: 1.0, caps: 'uniform' },
