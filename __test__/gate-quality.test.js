@@ -13,13 +13,17 @@ function rng(seed) {
   }
 }
 
-/** Every assignment of at most k of each token's candidates, by enumeration. */
+/**
+ * Every assignment of at most k of each token's candidates, by enumeration:
+ * the most slots, the highest score, and the highest score at each slot count.
+ */
 function bruteForce(candidates, k, caps) {
-  let best = { kept: 0, score: 0 }
+  let best = { kept: 0, score: 0, atSlots: [] }
   const load = caps.map(() => 0)
   const visit = (t, kept, score) => {
     if (t === candidates.length) {
-      best = { kept: Math.max(best.kept, kept), score: Math.max(best.score, score) }
+      best.atSlots[kept] = Math.max(best.atSlots[kept] ?? -Infinity, score)
+      best = { ...best, kept: Math.max(best.kept, kept), score: Math.max(best.score, score) }
       return
     }
     const list = candidates[t]
@@ -47,6 +51,51 @@ test('the flow optima equal brute force on tiny cases', () => {
     const brute = bruteForce(candidates, k, caps)
     expect(maxKept(candidates, k, caps)).toBe(brute.kept)
     expect(maxScore(candidates, k, caps)).toBeCloseTo(brute.score, 9)
+  }
+})
+
+test('the best score with at least a number of slots equals brute force', () => {
+  const random = rng(11)
+  let conflicts = 0
+  for (let round = 0; round < 300; round++) {
+    // Two candidates, the second far below the first, so that the most slots sometimes cost score.
+    const [T, E, k, W] = [4 + Math.floor(random() * 3), 4, 1 + (round % 2), 2]
+    const candidates = Array.from({ length: T }, () => {
+      const experts = [...Array(E).keys()].sort(() => random() - 0.5).slice(0, W)
+      return experts.map((expert, i) => ({ expert, score: i === 0 ? 0.5 + 0.5 * random() : 0.2 * random() }))
+    })
+    const caps = Array.from({ length: E }, () => Math.floor(random() * 3))
+    const brute = bruteForce(candidates, k, caps)
+    for (let slots = 0; slots <= brute.kept; slots++) {
+      const best = Math.max(...brute.atSlots.slice(slots).filter((s) => s !== undefined))
+      expect(maxScore(candidates, k, caps, { minSlots: slots })).toBeCloseTo(best, 9)
+      if (best < brute.score - 1e-9) conflicts++
+    }
+    expect(() => maxScore(candidates, k, caps, { minSlots: brute.kept + 1 })).toThrow(RangeError)
+  }
+  // The cases include ones where more slots cost score (the bound is not just the circulation).
+  expect(conflicts).toBeGreaterThan(10)
+})
+
+test('with the most slots required, the best score equals the slots-first optimum on larger cases', () => {
+  // Two independent routes to one number: widening the circulation to the most slots, and the
+  // circulation with a per-slot bonus.
+  const random = rng(23)
+  for (const [T, E, k, W] of [
+    [400, 32, 4, 8],
+    [600, 16, 2, 4],
+  ]) {
+    const candidates = Array.from({ length: T }, () => {
+      const experts = [...Array(E).keys()].sort(() => random() - 0.5).slice(0, W)
+      return experts.map((expert) => ({ expert, score: random() / (1 + (expert % 7)) }))
+    })
+    const caps = Array.from({ length: E }, () => Math.floor((random() * 2 * T * k) / E))
+    const most = maxKept(candidates, k, caps)
+    const slotsFirst = maxScore(candidates, k, caps, { slotsFirst: true })
+    expect(maxScore(candidates, k, caps, { minSlots: most })).toBeCloseTo(slotsFirst, 9)
+    const atShare = maxScore(candidates, k, caps, { minSlots: Math.ceil(0.99 * most) })
+    expect(atShare).toBeGreaterThanOrEqual(slotsFirst - 1e-9)
+    expect(atShare).toBeLessThanOrEqual(maxScore(candidates, k, caps) + 1e-9)
   }
 })
 

@@ -18,8 +18,12 @@
 // Eligibility: the optima choose, like reroute, among each token's
 // rerouteWithin (default 2k) best eligible experts by selection score (within
 // its groups when grouped). maxKept is a max flow (Dinic), maxScore a min-cost
-// circulation; both exact.
+// circulation, and the best score at maximize's slot target (at least
+// ceil(0.99 * maxKept)) the same circulation widened by successive shortest
+// paths; all exact.
 // Run: node benches/gate-quality.js [tokens] [seeds] [within multiple of k]
+// Slots against score in the two rows where they conflict most (Zipf E = 64,
+// k = 2, factor 1.5): node benches/gate-quality.js pareto [tokens] [seeds]
 
 'use strict'
 
@@ -27,6 +31,9 @@ const { gate } = require('..')
 const { maxKept, maxScore } = require('../__test__/support/gate-flow')
 const { chooseToken } = require('../__test__/support/gate-reference')
 const { mulberry32: random } = require('../__test__/support/mulberry32')
+
+/** maximize's default slotShare. */
+const SLOT_SHARE = 0.99
 
 /** Logits: Zipf popularity offsets (-ln rank) plus Gumbel noise. */
 function batch(rand, tokens, experts) {
@@ -55,7 +62,8 @@ function keptScore(g, candidates, k) {
   return total
 }
 
-function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within = 2 * k }) {
+/** One row's gate inputs and each token's candidates (its `within` best eligible experts). */
+function instance({ tokens, experts, k, groups, factor, caps: kind, seed, within }) {
   const rand = random(seed * 7919 + experts)
   const scores = batch(rand, tokens, experts)
   const base = { experts, k }
@@ -73,11 +81,20 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
     const { score, order } = chooseToken(scores.subarray(t * experts, (t + 1) * experts), base)
     candidates.push(order.slice(0, within).map((expert) => ({ expert, score: score[expert] })))
   }
+  return { scores, base, caps, capacity, candidates }
+}
+
+function evaluate(config) {
+  const { tokens, k, within = 2 * config.k } = config
+  const { scores, base, caps, capacity, candidates } = instance({ ...config, within })
   const best = {
     kept: maxKept(candidates, k, caps),
     score: maxScore(candidates, k, caps),
     slotsFirstScore: maxScore(candidates, k, caps, { slotsFirst: true }),
   }
+  // The Pareto bound for maximize: the highest score mass of any assignment that keeps at
+  // least its target, ceil(0.99 * most) slots (its default slotShare).
+  best.atShare = maxScore(candidates, k, caps, { minSlots: Math.ceil(SLOT_SHARE * best.kept) })
   const rows = []
   for (const overflow of ['drop', 'reroute']) {
     for (const priority of ['score', 'position']) {
@@ -88,7 +105,45 @@ function evaluate({ tokens, experts, k, groups, factor, caps: kind, seed, within
   const g = gate(scores, { ...base, capacity, overflow: 'maximize', renormalize: false, rerouteWithin: within })
   rows.push({ policy: 'maximize', kept: g.kept, score: keptScore(g, candidates, k) })
   rows.push({ policy: 'most slots, then score (optimum)', kept: best.kept, score: best.slotsFirstScore })
+  rows.push({
+    policy: "best at maximize's slots (optimum)",
+    kept: Math.ceil(SLOT_SHARE * best.kept),
+    score: best.atShare,
+  })
   return { best, rows, demand: tokens * k }
+}
+
+/**
+ * Slots against score in one row: for each slot share, the exact best score
+ * mass with at least that share of the most slots, and what maximize keeps
+ * with that slotShare (both as % of the score optimum).
+ */
+function pareto(config, shares) {
+  const { k } = config
+  const within = 2 * k
+  const { scores, base, caps, capacity, candidates } = instance({ ...config, within })
+  const [most, top] = [maxKept(candidates, k, caps), maxScore(candidates, k, caps)]
+  return shares.map((slotShare) => {
+    const bound = maxScore(candidates, k, caps, { minSlots: Math.ceil(slotShare * most) })
+    const g = gate(scores, { ...base, capacity, overflow: 'maximize', slotShare, renormalize: false })
+    return { slotShare, bound: bound / top, maximize: keptScore(g, candidates, k) / top, kept: g.kept / most }
+  })
+}
+
+/** `node benches/gate-quality.js pareto [tokens] [seeds]`: the two Zipf E = 64, k = 2, factor 1.5 rows. */
+function paretoTable(tokens, seeds) {
+  const shares = [0.9, 0.95, 0.96, 0.97, 0.98, 0.99]
+  // Two decimals: the question is which side of 97% the bound falls.
+  const pct = (x) => (100 * x).toFixed(2)
+  console.log('| caps | seed | slotShare | best score % at that share | maximize: slots % / score % |')
+  console.log('| --- | --- | --- | --- | --- |')
+  for (const caps of ['uniform', 'hetero']) {
+    for (const seed of seeds) {
+      for (const r of pareto({ tokens, experts: 64, k: 2, factor: 1.5, caps, seed }, shares)) {
+        console.log(`| ${caps} | ${seed} | ${r.slotShare} | ${pct(r.bound)} | ${pct(r.kept)} / ${pct(r.maximize)} |`)
+      }
+    }
+  }
 }
 
 function shapes() {
@@ -100,7 +155,10 @@ function shapes() {
   ]
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === 'pareto') {
+  const seeds = [...Array(Number(process.argv[4] ?? 2)).keys()].map((s) => s + 1)
+  paretoTable(Number(process.argv[3] ?? 4096), seeds)
+} else if (require.main === module) {
   const tokens = Number(process.argv[2] ?? 4096)
   const seeds = [...Array(Number(process.argv[3] ?? 2)).keys()].map((s) => s + 1)
   const multiple = Number(process.argv[4] ?? 2)
