@@ -1,9 +1,11 @@
 // gate (native) against the plain JavaScript transcription of its semantics
 // (__test__/support/gate-reference.js) at the sizes of the Criterion bench
 // (crates/phase-router-kernel/benches/gate.rs): 16384 tokens, caps at the mean
-// load, priority by score; and the call overhead of gate at 16 tokens.
+// load, priority by score; and the call overhead of gate at 1 and 16 tokens,
+// with new result arrays and into kept ones (options.out).
 // Medians of a few runs, in one process, so the ratios are comparable.
-// Run: node benches/gate.bench.js [tokens]
+// Run: node benches/gate.bench.js [tokens], or node benches/gate.bench.js call
+// for the call overhead alone.
 
 'use strict'
 
@@ -30,36 +32,62 @@ function medianTime(f, runs) {
   return median(times)
 }
 
-const tokens = Number(process.argv[2] ?? 16384)
-const shapes = [
-  [8, 2, null],
-  [64, 2, null],
-  [128, 8, null],
-  [256, 8, { count: 8, topk: 4 }],
-]
-const lines = ['| E, k | overflow | native | JS reference | reference / native |', '| --- | --- | --- | --- | --- |']
-for (const [experts, k, groups] of shapes) {
-  const rand = random(experts)
-  const scores = Float32Array.from({ length: tokens * experts }, (_, i) => rand() * 4 - (i % experts) / experts)
-  const base = { experts, k, capacity: Math.ceil((tokens * k) / experts) }
-  if (groups) Object.assign(base, { groups, scoring: 'sigmoid', bias: Float32Array.from({ length: experts }, () => 0.02 * (rand() - 0.5)) })
-  for (const overflow of ['drop', 'reroute']) {
-    const options = { ...base, overflow }
-    const native = medianTime(() => gate(scores, options), 15)
-    const reference = medianTime(() => referenceGate(scores, options), 3)
-    const shape = `${experts}, ${k}${groups ? ', 8 groups' : ''}`
-    lines.push(`| ${shape} | ${overflow} | ${native.toFixed(2)} ms | ${reference.toFixed(0)} ms | ${(reference / native).toFixed(0)}x |`)
+function throughput() {
+  const tokens = Number(process.argv[2] ?? 16384)
+  const shapes = [
+    [8, 2, null],
+    [64, 2, null],
+    [128, 8, null],
+    [256, 8, { count: 8, topk: 4 }],
+  ]
+  const lines = ['| E, k | overflow | native | JS reference | reference / native |', '| --- | --- | --- | --- | --- |']
+  for (const [experts, k, groups] of shapes) {
+    const rand = random(experts)
+    const scores = Float32Array.from({ length: tokens * experts }, (_, i) => rand() * 4 - (i % experts) / experts)
+    const base = { experts, k, capacity: Math.ceil((tokens * k) / experts) }
+    if (groups)
+      Object.assign(base, { groups, scoring: 'sigmoid', bias: Float32Array.from({ length: experts }, () => 0.02 * (rand() - 0.5)) })
+    for (const overflow of ['drop', 'reroute']) {
+      const options = { ...base, overflow }
+      const native = medianTime(() => gate(scores, options), 15)
+      const reference = medianTime(() => referenceGate(scores, options), 3)
+      const shape = `${experts}, ${k}${groups ? ', 8 groups' : ''}`
+      lines.push(`| ${shape} | ${overflow} | ${native.toFixed(2)} ms | ${reference.toFixed(0)} ms | ${(reference / native).toFixed(0)}x |`)
+    }
   }
+  console.log(`${tokens} tokens\n`)
+  console.log(lines.join('\n'))
 }
-console.log(`${tokens} tokens\n`)
-console.log(lines.join('\n'))
 
-// Call overhead: 16 tokens, E = 64, k = 2, drop under a cap.
-const small = Float32Array.from({ length: 16 * 64 }, random(9))
-const options = { experts: 64, k: 2, capacity: 1 }
-for (let i = 0; i < 2000; i++) gate(small, options)
-const calls = 20000
-const t0 = process.hrtime.bigint()
-for (let i = 0; i < calls; i++) gate(small, options)
-const perCall = Number(process.hrtime.bigint() - t0) / calls / 1000
-console.log(`\ngate at 16 tokens (E = 64, k = 2, drop): ${perCall.toFixed(1)} µs per call`)
+/** Median µs per call of `gate` over 7 rounds of 20000 calls (E = 64, k = 2, drop under a cap). */
+function perCall(tokens, withOut) {
+  const [experts, k] = [64, 2]
+  const scores = Float32Array.from({ length: tokens * experts }, random(9))
+  const options = { experts, k, capacity: 1 }
+  if (withOut) {
+    const slots = tokens * k
+    options.out = {
+      experts: new Int32Array(slots),
+      weights: new Float32Array(slots),
+      positions: new Int32Array(slots),
+      counts: new Int32Array(experts),
+    }
+  }
+  const calls = 20000
+  const round = () => {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < calls; i++) gate(scores, options)
+    return Number(process.hrtime.bigint() - t0) / calls / 1000
+  }
+  round()
+  return median(Array.from({ length: 7 }, round))
+}
+
+function callOverhead() {
+  console.log('\ngate call (E = 64, k = 2, drop under a cap), µs per call:\n')
+  console.log('| tokens | new arrays | options.out |\n| --- | --- | --- |')
+  for (const tokens of [1, 16]) console.log(`| ${tokens} | ${perCall(tokens, false).toFixed(2)} | ${perCall(tokens, true).toFixed(2)} |`)
+}
+
+if (process.argv[2] !== 'call') throughput()
+callOverhead()
