@@ -1,11 +1,16 @@
 //! Capacity: which of the tokens' choices each expert keeps. These passes
 //! decide between tokens, so they run in a fixed order (sequentially, or in
-//! parallel over experts where each expert decides alone), never in an order
-//! that depends on threads.
+//! parallel where the output does not depend on how the work was cut: over
+//! experts that each decide alone, or over chunks that each write their own
+//! places), never in an order that depends on threads.
 
 use super::choose::Candidate;
 use super::Priority;
 use crate::parallel;
+
+mod bound;
+mod order;
+mod scatter;
 
 /// Where the assignment is written: `k` slots per token.
 pub struct Slots<'a> {
@@ -91,108 +96,78 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
 /// `overflow: 'reroute'`: tokens take experts among their candidates
 /// (`width` per token, best first) while those have room.
 pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
-    match priority {
+    let packing = order::Packing::new(candidates.len(), caps.len());
+    let taken = match priority {
         // Tokens in order, each taking its best candidates that have room.
-        Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len() as u32, slots),
-        // The greedy over pairs in the order of `key`.
-        Priority::Score => greedy(candidates, width, k, caps, by_key(candidates).into_iter().map(|w| w as u32), slots),
-    }
+        Priority::Position => {
+            let pairs = candidates.iter().enumerate().map(|(p, c)| packing.pack(c.expert, p));
+            greedy(pairs, packing, width, k, caps)
+        }
+        // The greedy over pairs in the order of their key, less those it
+        // would refuse.
+        Priority::Score => {
+            let bounds = bound::bounds(candidates, width, k, caps);
+            let keep = |p: usize| bound::rank(candidates, p) <= bounds[candidates[p].expert as usize];
+            greedy(order::by_key(candidates, packing, keep).into_iter(), packing, width, k, caps)
+        }
+    };
+    write(candidates, &taken, slots);
 }
 
-/// Takes the pairs in the given order while the token has a free slot and
-/// the expert room.
-fn greedy(
-    candidates: &[Candidate],
-    width: usize,
-    k: usize,
-    caps: &[u64],
-    pairs: impl Iterator<Item = u32>,
-    slots: &mut Slots,
-) {
-    // The experts in a compact array and the counts in u32: the pairs come
-    // in score order, jumping across the tokens, and these lookups, not the
-    // arithmetic, are the loop's cost. A full token's pair (most of the
-    // late ones) is refused on its count alone.
-    let experts: Vec<u32> = candidates.iter().map(|c| c.expert).collect();
+/// Takes the packed pairs in the given order while the token has a free
+/// slot and the expert room; returns the pair in each slot (`u32::MAX`
+/// where none), a token's in the order taken.
+fn greedy(pairs: impl Iterator<Item = u64>, packing: order::Packing, width: usize, k: usize, caps: &[u64]) -> Vec<u32> {
+    let tokens = packing.pairs() / width;
+    // The pairs come in score order, jumping across the tokens: the lookups
+    // of their counts, not the arithmetic, are the loop's cost, so it reads
+    // only the word of each pair and writes only the index, and a pair's
+    // test has no branch, since its outcome follows no pattern.
     let mut load = vec![0u64; caps.len()];
-    let mut held = vec![0u32; candidates.len() / width];
+    let mut held = vec![0u32; tokens];
+    let mut taken = vec![u32::MAX; tokens * k];
     let (width, k) = (width as u32, k as u32);
-    for pair in pairs {
+    for word in pairs {
+        let (expert, pair) = (packing.expert(word), packing.pair(word) as u32);
         let t = (pair / width) as usize;
-        if held[t] == k {
-            continue;
-        }
-        let e = experts[pair as usize] as usize;
-        if load[e] < caps[e] {
-            let slot = t * k as usize + held[t] as usize;
-            slots.experts[slot] = e as i32;
-            slots.scores[slot] = candidates[pair as usize].score;
-            held[t] += 1;
-            load[e] += 1;
-        }
+        let h = held[t];
+        let ok = (h < k) & (load[expert] < caps[expert]);
+        let slot = t * k as usize + h.min(k - 1) as usize;
+        taken[slot] = if ok { pair } else { taken[slot] };
+        held[t] = h + ok as u32;
+        load[expert] += ok as u64;
     }
+    taken
 }
 
-/// `reroute` + `score` as the plain greedy over all pairs sorted by `key`
-/// (the definition; the tests compare [`reroute`] with it).
+/// The taken pairs' experts and scores into the slots, in parallel over slots.
+fn write(candidates: &[Candidate], taken: &[u32], slots: &mut Slots) {
+    let work = taken.len().saturating_mul(2);
+    let per_chunk = parallel::chunk_len(taken.len(), work);
+    parallel::for_each_chunk_pair(
+        slots.experts,
+        slots.scores,
+        (per_chunk, per_chunk),
+        work,
+        |chunk, experts, scores| {
+            let taken = &taken[chunk * per_chunk..];
+            for ((e, s), &pair) in experts.iter_mut().zip(scores).zip(taken).filter(|(_, &pair)| pair != u32::MAX) {
+                let c = &candidates[pair as usize];
+                (*e, *s) = (c.expert as i32, c.score);
+            }
+        },
+    );
+}
+
+/// `reroute` + `score` as the plain greedy over all pairs sorted by
+/// [`order::key`] (the definition; the tests compare [`reroute`] with it).
 #[cfg(test)]
 pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], slots: &mut Slots) {
+    let packing = order::Packing::new(candidates.len(), caps.len());
     let mut pairs: Vec<usize> = (0..candidates.len()).collect();
-    pairs.sort_by_key(|&p| key(candidates, p));
-    greedy(candidates, width, k, caps, pairs.into_iter().map(|p| p as u32), slots);
-}
-
-/// The key of the greedy's global order over pairs (`by_key` sorts by it): selection score
-/// descending, then score descending (a score plus the expert's bias can round
-/// two different scores to one selection score; the second key keeps them
-/// apart), then the pair's index (the earlier token; for one token the
-/// candidate order, which puts equal scores in expert order). Smaller is better.
-fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
-    let c = &candidates[pair];
-    (descending(c.selection), descending(c.score), pair as u32)
-}
-
-/// The pair indices sorted by `key`, each in the low 32 bits of a word whose
-/// high 32 bits are the top half of its selection key: a stable
-/// least-significant-digit radix sort of the words on those 32 bits
-/// (skipping bytes that all share), which keeps equal halves in pair order,
-/// then each run of equal halves sorted by the whole key. The half holds the
-/// sign, the exponent and 20 bits of the mantissa, so such runs are short (a
-/// few pairs), and four passes of one word per pair replace the eight (sixteen with
-/// a bias) of sorting both whole keys. The order is total, so the result is
-/// the one `key` defines.
-fn by_key(candidates: &[Candidate]) -> Vec<u64> {
-    let n = candidates.len();
-    let mut words: Vec<u64> =
-        candidates.iter().enumerate().map(|(p, c)| descending(c.selection) >> 32 << 32 | p as u64).collect();
-    let mut spare = vec![0u64; n];
-    let mut counts = [[0usize; 256]; 4];
-    for &word in &words {
-        for (digit, count) in counts.iter_mut().enumerate() {
-            count[(word >> (32 + 8 * digit)) as usize & 255] += 1;
-        }
-    }
-    for (digit, count) in counts.iter_mut().enumerate() {
-        if count.contains(&n) {
-            continue;
-        }
-        let mut at = 0;
-        for c in count.iter_mut() {
-            (*c, at) = (at, at + *c);
-        }
-        for &word in &words {
-            let bucket = (word >> (32 + 8 * digit)) as usize & 255;
-            spare[count[bucket]] = word;
-            count[bucket] += 1;
-        }
-        std::mem::swap(&mut words, &mut spare);
-    }
-    for run in words.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
-        if run.len() > 1 {
-            run.sort_unstable_by_key(|&word| key(candidates, word as u32 as usize));
-        }
-    }
-    words
+    pairs.sort_by_key(|&p| order::key(candidates, p));
+    let pairs = pairs.into_iter().map(|p| packing.pack(candidates[p].expert, p));
+    write(candidates, &greedy(pairs, packing, width, k, caps), slots);
 }
 
 /// An integer whose ascending order is the descending order of finite `x`
@@ -202,3 +177,5 @@ fn descending(x: f64) -> u64 {
     let ascending = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
     !ascending
 }
+#[cfg(test)]
+mod tests;

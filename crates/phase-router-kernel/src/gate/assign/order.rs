@@ -1,0 +1,170 @@
+//! The greedy's order over (token, expert) pairs, sorted in parallel.
+//!
+//! Each pair becomes one word: the top of its selection key above its
+//! expert above its index, the top taking all the bits the other two leave
+//! (39 of 64 for 2^18 pairs of 128 experts, enough that equal tops are rare
+//! outside true ties). A stable least-significant-digit radix sort on the
+//! top, one byte per pass (skipping bytes that all words share), keeps equal
+//! tops in pair order; each run of equal tops is then sorted by the whole
+//! key. The greedy reads the expert and the index from the word itself.
+//!
+//! Each pass is parallel over chunks of the words (see [`scatter`]), and
+//! its output does not depend on how they were cut.
+
+use super::descending;
+use super::scatter;
+use crate::gate::choose::Candidate;
+use crate::parallel;
+
+/// Where a word holds a pair's index, its expert and the top of its key.
+#[derive(Clone, Copy)]
+pub struct Packing {
+    pairs: usize,
+    index_bits: u32,
+    /// Bits below the top: the index's and the expert's.
+    low_bits: u32,
+}
+
+impl Packing {
+    /// The packing for `pairs` pairs of `experts` experts.
+    pub fn new(pairs: usize, experts: usize) -> Self {
+        let bits = |count: usize| usize::BITS - count.saturating_sub(1).leading_zeros();
+        let index_bits = bits(pairs);
+        Packing { pairs, index_bits, low_bits: index_bits + bits(experts) }
+    }
+
+    /// How many pairs there are.
+    pub fn pairs(self) -> usize {
+        self.pairs
+    }
+
+    /// A pair's word, without the top of its key.
+    pub fn pack(self, expert: u32, pair: usize) -> u64 {
+        (expert as u64) << self.index_bits | pair as u64
+    }
+
+    /// The pair's index in a word.
+    pub fn pair(self, word: u64) -> usize {
+        (word & ((1 << self.index_bits) - 1)) as usize
+    }
+
+    /// The pair's expert in a word.
+    pub fn expert(self, word: u64) -> usize {
+        ((word >> self.index_bits) & ((1 << (self.low_bits - self.index_bits)) - 1)) as usize
+    }
+
+    /// The top of the selection key in a word.
+    fn top(self, word: u64) -> u64 {
+        word.checked_shr(self.low_bits).unwrap_or(0)
+    }
+}
+
+/// The whole key of a pair: selection score descending, then score
+/// descending (a score plus the expert's bias can round two different scores
+/// to one selection score; the second key keeps them apart), then the pair's
+/// index (the earlier token; for one token the candidate order, which puts
+/// equal scores in expert order). Smaller is better.
+pub fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, usize) {
+    let c = &candidates[pair];
+    (descending(c.selection), descending(c.score), pair)
+}
+
+/// The pairs that `keep` keeps, packed, in the order of [`key`].
+pub fn by_key(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<u64> {
+    let mut words = kept_words(candidates, packing, keep);
+    let work = words.len().saturating_mul(4);
+    let per_chunk = parallel::chunk_len(words.len(), work);
+    let mut spare = vec![0u64; words.len()];
+    for shift in (packing.low_bits..u64::BITS).step_by(8) {
+        if radix_pass(&words, &mut spare, shift, per_chunk, work) {
+            std::mem::swap(&mut words, &mut spare);
+        }
+    }
+    sort_runs(candidates, packing, &mut words, per_chunk, work);
+    words
+}
+
+/// The kept pairs' words, in pair order, in parallel over chunks of pairs:
+/// each chunk counts its kept pairs, then writes them to its own range.
+fn kept_words(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<u64> {
+    let n = candidates.len();
+    let work = n.saturating_mul(4);
+    let per_chunk = parallel::chunk_len(n, work);
+    let pairs = |chunk: usize| chunk * per_chunk..n.min((chunk + 1) * per_chunk);
+    let mut counts = vec![0usize; n.div_ceil(per_chunk)];
+    parallel::for_each_chunk(
+        &mut counts,
+        1,
+        work,
+        || (),
+        |_, chunk, count| {
+            count[0] = pairs(chunk).map(|p| keep(p) as usize).sum();
+        },
+    );
+    let mut words = vec![0u64; counts.iter().sum()];
+    let mut ranges: Vec<&mut [u64]> = Vec::with_capacity(counts.len());
+    let mut rest = words.as_mut_slice();
+    for &count in &counts {
+        let (range, tail) = std::mem::take(&mut rest).split_at_mut(count);
+        ranges.push(range);
+        rest = tail;
+    }
+    let word = |p: usize| {
+        let c = &candidates[p];
+        descending(c.selection).checked_shr(packing.low_bits).map_or(0, |top| top << packing.low_bits)
+            | packing.pack(c.expert, p)
+    };
+    parallel::for_each_chunk(
+        &mut ranges,
+        1,
+        work,
+        || (),
+        |_, chunk, range| {
+            // Every pair's word goes to the next place, which moves on only for
+            // a kept pair: no branch on `keep`, whose outcome follows no pattern.
+            let range = &mut range[0];
+            let mut at = 0;
+            for p in pairs(chunk) {
+                if at < range.len() {
+                    range[at] = word(p);
+                }
+                at += keep(p) as usize;
+            }
+        },
+    );
+    words
+}
+
+/// One stable pass on the byte at `shift`, from `words` into `out`; false
+/// (and nothing written) when every word has the same byte there.
+fn radix_pass(words: &[u64], out: &mut [u64], shift: u32, per_chunk: usize, work: usize) -> bool {
+    let byte = |word: u64| (word >> shift) as usize & 255;
+    let chunk = |chunk: usize| words[chunk * per_chunk..].iter().take(per_chunk);
+    let counts = scatter::count(words.len().div_ceil(per_chunk), 256, work, |c| chunk(c).map(|&w| byte(w)));
+    if scatter::totals(&counts).contains(&words.len()) {
+        return false;
+    }
+    scatter::place(&counts, out, work, |c| chunk(c).map(|&w| (byte(w), w)));
+    true
+}
+
+/// Sorts each run of equal tops by the whole key, in parallel over chunks;
+/// a run that a chunk's end cuts is sorted again whole, afterwards.
+fn sort_runs(candidates: &[Candidate], packing: Packing, words: &mut [u64], per_chunk: usize, work: usize) {
+    let sort = |run: &mut [u64]| run.sort_unstable_by_key(|&word| key(candidates, packing.pair(word)));
+    let same_top = |a: &u64, b: &u64| packing.top(*a) == packing.top(*b);
+    parallel::for_each_chunk(
+        words,
+        per_chunk,
+        work,
+        || (),
+        |_, _, words| words.chunk_by_mut(same_top).filter(|run| run.len() > 1).for_each(sort),
+    );
+    for cut in (per_chunk..words.len()).step_by(per_chunk) {
+        if same_top(&words[cut - 1], &words[cut]) {
+            let start = cut - words[..cut].iter().rev().take_while(|w| same_top(w, &words[cut])).count();
+            let end = cut + words[cut..].iter().take_while(|w| same_top(w, &words[cut])).count();
+            sort(&mut words[start..end]);
+        }
+    }
+}
