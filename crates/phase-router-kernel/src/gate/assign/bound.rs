@@ -26,12 +26,13 @@ use crate::gate::choose::Candidate;
 use crate::parallel;
 
 /// A pair as an expert ranks it: the token's score for the expert as an
-/// integer key (smaller is better), then the pair's index (the earlier token).
-pub type Rank = (u64, u32);
+/// integer key (smaller is better) above the pair's index (the earlier
+/// token), in one integer so that comparing two takes no branch.
+pub type Rank = u128;
 
 /// A pair's [`Rank`].
 pub fn rank(candidates: &[Candidate], pair: usize) -> Rank {
-    (descending(candidates[pair].score), pair as u32)
+    (descending(candidates[pair].score) as u128) << 64 | pair as u128
 }
 
 /// Each expert's bound: the worst [`Rank`] it may end up holding (the
@@ -48,7 +49,7 @@ pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) ->
         offers(chunk).map(|pair| candidates[pair].expert as usize)
     });
     let totals = scatter::totals(&counts);
-    let mut ranks = vec![(0, 0); totals.iter().sum()];
+    let mut ranks = vec![0; totals.iter().sum()];
     scatter::place(&counts, &mut ranks, work, |chunk| {
         offers(chunk).map(|pair| (candidates[pair].expert as usize, rank(candidates, pair)))
     });
@@ -59,7 +60,7 @@ pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) ->
         by_expert.push(offers);
         rest = tail;
     }
-    let mut bounds = vec![(u64::MAX, u32::MAX); caps.len()];
+    let mut bounds = vec![Rank::MAX; caps.len()];
     let per_chunk = parallel::chunk_len(caps.len(), work);
     parallel::for_each_chunk_pair(
         &mut bounds,
@@ -70,9 +71,9 @@ pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) ->
             for (i, (bound, offers)) in bounds.iter_mut().zip(offers).enumerate() {
                 let cap = caps[chunk * per_chunk + i];
                 if (offers.len() as u64) > cap {
-                    // The `cap`-th best; at a cap of 0, (0, 0), below every pair's rank.
+                    // The `cap`-th best; at a cap of 0, 0, below every pair's rank.
                     *bound = match cap {
-                        0 => (0, 0),
+                        0 => 0,
                         cap => *offers.select_nth_unstable(cap as usize - 1).1,
                     };
                 }

@@ -104,12 +104,12 @@ pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], p
             greedy(pairs, packing, width, k, caps)
         }
         // The greedy over pairs in the order of their key, less those it
-        // would refuse.
-        Priority::Score => {
+        // would refuse; its many parallel loops start from within the pool.
+        Priority::Score => parallel::within_pool(candidates.len().saturating_mul(4), || {
             let bounds = bound::bounds(candidates, width, k, caps);
             let keep = |p: usize| bound::rank(candidates, p) <= bounds[candidates[p].expert as usize];
             greedy(order::by_key(candidates, packing, keep).into_iter(), packing, width, k, caps)
-        }
+        }),
     };
     write(candidates, &taken, slots);
 }

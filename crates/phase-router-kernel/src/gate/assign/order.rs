@@ -71,80 +71,77 @@ pub fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, usize) {
 
 /// The pairs that `keep` keeps, packed, in the order of [`key`].
 pub fn by_key(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<u64> {
-    let mut words = kept_words(candidates, packing, keep);
-    let work = words.len().saturating_mul(4);
-    let per_chunk = parallel::chunk_len(words.len(), work);
-    let mut spare = vec![0u64; words.len()];
+    let kept = kept_words(candidates, packing, keep);
+    let len: usize = kept.iter().map(Vec::len).sum();
+    let work = len.saturating_mul(4);
+    let per_chunk = parallel::chunk_len(len, work);
+    let (mut words, mut spare) = (Vec::new(), vec![0u64; len]);
+    let mut placed = false;
     for shift in (packing.low_bits..u64::BITS).step_by(8) {
-        if radix_pass(&words, &mut spare, shift, per_chunk, work) {
-            std::mem::swap(&mut words, &mut spare);
+        // The first pass reads the kept words where they were written.
+        let sources: Vec<&[u64]> =
+            if placed { words.chunks(per_chunk).collect() } else { kept.iter().map(Vec::as_slice).collect() };
+        if radix_pass(&sources, &mut spare, shift, work) {
+            if placed {
+                std::mem::swap(&mut words, &mut spare);
+            } else {
+                words = std::mem::replace(&mut spare, vec![0u64; len]);
+                placed = true;
+            }
         }
+    }
+    if !placed {
+        words = kept.concat();
     }
     sort_runs(candidates, packing, &mut words, per_chunk, work);
     words
 }
 
 /// The kept pairs' words, in pair order, in parallel over chunks of pairs:
-/// each chunk counts its kept pairs, then writes them to its own range.
-fn kept_words(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<u64> {
+/// the words of each chunk's kept pairs.
+fn kept_words(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<Vec<u64>> {
     let n = candidates.len();
     let work = n.saturating_mul(4);
     let per_chunk = parallel::chunk_len(n, work);
-    let pairs = |chunk: usize| chunk * per_chunk..n.min((chunk + 1) * per_chunk);
-    let mut counts = vec![0usize; n.div_ceil(per_chunk)];
-    parallel::for_each_chunk(
-        &mut counts,
-        1,
-        work,
-        || (),
-        |_, chunk, count| {
-            count[0] = pairs(chunk).map(|p| keep(p) as usize).sum();
-        },
-    );
-    let mut words = vec![0u64; counts.iter().sum()];
-    let mut ranges: Vec<&mut [u64]> = Vec::with_capacity(counts.len());
-    let mut rest = words.as_mut_slice();
-    for &count in &counts {
-        let (range, tail) = std::mem::take(&mut rest).split_at_mut(count);
-        ranges.push(range);
-        rest = tail;
-    }
     let word = |p: usize| {
         let c = &candidates[p];
         descending(c.selection).checked_shr(packing.low_bits).map_or(0, |top| top << packing.low_bits)
             | packing.pack(c.expert, p)
     };
+    let mut kept = vec![Vec::new(); n.div_ceil(per_chunk)];
     parallel::for_each_chunk(
-        &mut ranges,
+        &mut kept,
         1,
         work,
         || (),
-        |_, chunk, range| {
-            // Every pair's word goes to the next place, which moves on only for
-            // a kept pair: no branch on `keep`, whose outcome follows no pattern.
-            let range = &mut range[0];
+        |_, chunk, kept| {
+            let pairs = chunk * per_chunk..n.min((chunk + 1) * per_chunk);
+            let mut words = vec![0u64; pairs.len()];
+            // Every pair's word goes to the next place, which moves on only
+            // for a kept pair: no branch on `keep`, whose outcome follows no
+            // pattern. The place is never past the pair's own.
             let mut at = 0;
-            for p in pairs(chunk) {
-                if at < range.len() {
-                    range[at] = word(p);
-                }
+            for (i, p) in pairs.enumerate() {
+                words[at.min(i)] = word(p);
                 at += keep(p) as usize;
             }
+            words.truncate(at);
+            kept[0] = words;
         },
     );
-    words
+    kept
 }
 
-/// One stable pass on the byte at `shift`, from `words` into `out`; false
-/// (and nothing written) when every word has the same byte there.
-fn radix_pass(words: &[u64], out: &mut [u64], shift: u32, per_chunk: usize, work: usize) -> bool {
+/// One stable pass on the byte at `shift`, from the chunks of `sources`
+/// (in turn) into `out`; false (and nothing written) when every word has
+/// the same byte there.
+fn radix_pass(sources: &[&[u64]], out: &mut [u64], shift: u32, work: usize) -> bool {
     let byte = |word: u64| (word >> shift) as usize & 255;
-    let chunk = |chunk: usize| words[chunk * per_chunk..].iter().take(per_chunk);
-    let counts = scatter::count(words.len().div_ceil(per_chunk), 256, work, |c| chunk(c).map(|&w| byte(w)));
-    if scatter::totals(&counts).contains(&words.len()) {
+    let counts = scatter::count(sources.len(), 256, work, |c| sources[c].iter().map(|&w| byte(w)));
+    if scatter::totals(&counts).contains(&out.len()) {
         return false;
     }
-    scatter::place(&counts, out, work, |c| chunk(c).map(|&w| (byte(w), w)));
+    scatter::place(&counts, out, work, |c| sources[c].iter().map(|&w| (byte(w), w)));
     true
 }
 
