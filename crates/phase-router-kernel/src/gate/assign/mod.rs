@@ -96,78 +96,86 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
 /// `overflow: 'reroute'`: tokens take experts among their candidates
 /// (`width` per token, best first) while those have room.
 pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
-    let packing = order::Packing::new(candidates.len(), caps.len());
+    let packing = order::Packing::new(candidates.len() / width, width, caps.len());
     let taken = match priority {
         // Tokens in order, each taking its best candidates that have room.
         Priority::Position => {
-            let pairs = candidates.iter().enumerate().map(|(p, c)| packing.pack(c.expert, p));
-            greedy(pairs, packing, width, k, caps)
+            let rows = candidates.chunks(width).enumerate();
+            let pairs =
+                rows.flat_map(|(t, row)| row.iter().enumerate().map(move |(j, c)| packing.pack(c.expert, t, j)));
+            greedy(pairs, packing, k, caps)
         }
         // The greedy over pairs in the order of their key, less those it
         // would refuse; its many parallel loops start from within the pool.
         Priority::Score => parallel::within_pool(candidates.len().saturating_mul(4), || {
             let bounds = bound::bounds(candidates, width, k, caps);
             let keep = |p: usize| bound::rank(candidates, p) <= bounds[candidates[p].expert as usize];
-            greedy(order::by_key(candidates, packing, keep).into_iter(), packing, width, k, caps)
+            greedy(order::by_key(candidates, packing, keep).into_iter(), packing, k, caps)
         }),
     };
-    write(candidates, &taken, slots);
+    write(candidates, width, &taken, slots);
+}
+
+/// What the greedy took: the number of pairs each token holds, and the
+/// places in its row of the candidates it holds, in the order taken, in
+/// `k + 1` entries per token (the last for refused pairs).
+struct Taken {
+    held: Vec<u32>,
+    places: Vec<u32>,
 }
 
 /// Takes the packed pairs in the given order while the token has a free
-/// slot and the expert room; returns the pair in each slot (`u32::MAX`
-/// where none), a token's in the order taken.
-fn greedy(pairs: impl Iterator<Item = u64>, packing: order::Packing, width: usize, k: usize, caps: &[u64]) -> Vec<u32> {
-    let tokens = packing.pairs() / width;
+/// slot and the expert room.
+fn greedy(pairs: impl Iterator<Item = u64>, packing: order::Packing, k: usize, caps: &[u64]) -> Taken {
     // The pairs come in score order, jumping across the tokens: the lookups
-    // of their counts, not the arithmetic, are the loop's cost, so it reads
-    // only the word of each pair and writes only the index, and a pair's
-    // test has no branch, since its outcome follows no pattern.
+    // of their counts, not the arithmetic, are the loop's cost. So the loop
+    // reads only the word of each pair, and has no branch and no load on
+    // its test, whose outcome follows no pattern: every pair's place is
+    // stored in its token's next entry, where the next pair overwrites it
+    // unless it was taken (the last entry takes what a full token refuses).
+    let tokens = packing.tokens();
     let mut load = vec![0u64; caps.len()];
     let mut held = vec![0u32; tokens];
-    let mut taken = vec![u32::MAX; tokens * k];
-    let (width, k) = (width as u32, k as u32);
+    let mut places = vec![0u32; tokens * (k + 1)];
     for word in pairs {
-        let (expert, pair) = (packing.expert(word), packing.pair(word) as u32);
-        let t = (pair / width) as usize;
+        let (expert, t) = (packing.expert(word), packing.token(word));
         let h = held[t];
-        let ok = (h < k) & (load[expert] < caps[expert]);
-        let slot = t * k as usize + h.min(k - 1) as usize;
-        taken[slot] = if ok { pair } else { taken[slot] };
+        places[t * (k + 1) + h as usize] = packing.place(word) as u32;
+        let ok = ((h as usize) < k) & (load[expert] < caps[expert]);
         held[t] = h + ok as u32;
         load[expert] += ok as u64;
     }
-    taken
+    Taken { held, places }
 }
 
-/// The taken pairs' experts and scores into the slots, in parallel over slots.
-fn write(candidates: &[Candidate], taken: &[u32], slots: &mut Slots) {
-    let work = taken.len().saturating_mul(2);
-    let per_chunk = parallel::chunk_len(taken.len(), work);
-    parallel::for_each_chunk_pair(
-        slots.experts,
-        slots.scores,
-        (per_chunk, per_chunk),
-        work,
-        |chunk, experts, scores| {
-            let taken = &taken[chunk * per_chunk..];
-            for ((e, s), &pair) in experts.iter_mut().zip(scores).zip(taken).filter(|(_, &pair)| pair != u32::MAX) {
-                let c = &candidates[pair as usize];
+/// The taken pairs' experts and scores into the slots, in parallel over tokens.
+fn write(candidates: &[Candidate], width: usize, taken: &Taken, slots: &mut Slots) {
+    let k = slots.experts.len() / taken.held.len().max(1);
+    let work = slots.experts.len().saturating_mul(2);
+    let per_chunk = parallel::chunk_len(taken.held.len(), work);
+    let lens = (per_chunk * k, per_chunk * k);
+    parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
+        let first = chunk * per_chunk;
+        let slots = experts.chunks_mut(k).zip(scores.chunks_mut(k));
+        for (t, (experts, scores)) in (first..).zip(slots) {
+            let places = &taken.places[t * (k + 1)..][..taken.held[t] as usize];
+            for ((e, s), &place) in experts.iter_mut().zip(scores).zip(places) {
+                let c = &candidates[t * width + place as usize];
                 (*e, *s) = (c.expert as i32, c.score);
             }
-        },
-    );
+        }
+    });
 }
 
 /// `reroute` + `score` as the plain greedy over all pairs sorted by
 /// [`order::key`] (the definition; the tests compare [`reroute`] with it).
 #[cfg(test)]
 pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], slots: &mut Slots) {
-    let packing = order::Packing::new(candidates.len(), caps.len());
+    let packing = order::Packing::new(candidates.len() / width, width, caps.len());
     let mut pairs: Vec<usize> = (0..candidates.len()).collect();
     pairs.sort_by_key(|&p| order::key(candidates, p));
-    let pairs = pairs.into_iter().map(|p| packing.pack(candidates[p].expert, p));
-    write(candidates, &greedy(pairs, packing, width, k, caps), slots);
+    let pairs = pairs.into_iter().map(|p| packing.pack(candidates[p].expert, p / width, p % width));
+    write(candidates, width, &greedy(pairs, packing, k, caps), slots);
 }
 
 /// An integer whose ascending order is the descending order of finite `x`

@@ -16,36 +16,53 @@ use super::scatter;
 use crate::gate::choose::Candidate;
 use crate::parallel;
 
-/// Where a word holds a pair's index, its expert and the top of its key.
+/// Where a word holds a pair's token, its place in the token's row of
+/// candidates, its expert and the top of its key (from low to high bits).
+/// Token and place in that order sort as the pair's index does.
 #[derive(Clone, Copy)]
 pub struct Packing {
-    pairs: usize,
+    tokens: usize,
+    width: usize,
+    place_bits: u32,
+    /// Bits of the token and the place.
     index_bits: u32,
     /// Bits below the top: the index's and the expert's.
     low_bits: u32,
 }
 
 impl Packing {
-    /// The packing for `pairs` pairs of `experts` experts.
-    pub fn new(pairs: usize, experts: usize) -> Self {
+    /// The packing for rows of `width` candidates of `tokens` tokens among `experts` experts.
+    pub fn new(tokens: usize, width: usize, experts: usize) -> Self {
         let bits = |count: usize| usize::BITS - count.saturating_sub(1).leading_zeros();
-        let index_bits = bits(pairs);
-        Packing { pairs, index_bits, low_bits: index_bits + bits(experts) }
+        let place_bits = bits(width);
+        let index_bits = place_bits + bits(tokens);
+        Packing { tokens, width, place_bits, index_bits, low_bits: index_bits + bits(experts) }
     }
 
-    /// How many pairs there are.
-    pub fn pairs(self) -> usize {
-        self.pairs
+    /// How many tokens there are.
+    pub fn tokens(self) -> usize {
+        self.tokens
     }
 
-    /// A pair's word, without the top of its key.
-    pub fn pack(self, expert: u32, pair: usize) -> u64 {
-        (expert as u64) << self.index_bits | pair as u64
+    /// The word of the pair of `token` and its candidate at `place`, of
+    /// `expert`, without the top of its key.
+    pub fn pack(self, expert: u32, token: usize, place: usize) -> u64 {
+        (expert as u64) << self.index_bits | (token as u64) << self.place_bits | place as u64
+    }
+
+    /// The pair's token in a word.
+    pub fn token(self, word: u64) -> usize {
+        ((word & ((1 << self.index_bits) - 1)) >> self.place_bits) as usize
+    }
+
+    /// The pair's place in its token's row in a word.
+    pub fn place(self, word: u64) -> usize {
+        (word & ((1 << self.place_bits) - 1)) as usize
     }
 
     /// The pair's index in a word.
     pub fn pair(self, word: u64) -> usize {
-        (word & ((1 << self.index_bits) - 1)) as usize
+        self.token(word) * self.width + self.place(word)
     }
 
     /// The pair's expert in a word.
@@ -97,33 +114,32 @@ pub fn by_key(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -
     words
 }
 
-/// The kept pairs' words, in pair order, in parallel over chunks of pairs:
-/// the words of each chunk's kept pairs.
+/// The kept pairs' words, in pair order, in parallel over chunks of
+/// tokens: the words of each chunk's kept pairs.
 fn kept_words(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<Vec<u64>> {
-    let n = candidates.len();
-    let work = n.saturating_mul(4);
-    let per_chunk = parallel::chunk_len(n, work);
-    let word = |p: usize| {
-        let c = &candidates[p];
-        descending(c.selection).checked_shr(packing.low_bits).map_or(0, |top| top << packing.low_bits)
-            | packing.pack(c.expert, p)
-    };
-    let mut kept = vec![Vec::new(); n.div_ceil(per_chunk)];
+    let (width, tokens) = (packing.width, packing.tokens);
+    let work = candidates.len().saturating_mul(4);
+    let per_chunk = parallel::chunk_len(tokens, work);
+    let mut kept = vec![Vec::new(); tokens.div_ceil(per_chunk)];
     parallel::for_each_chunk(
         &mut kept,
         1,
         work,
         || (),
         |_, chunk, kept| {
-            let pairs = chunk * per_chunk..n.min((chunk + 1) * per_chunk);
-            let mut words = vec![0u64; pairs.len()];
+            let rows = chunk * per_chunk..tokens.min((chunk + 1) * per_chunk);
+            let mut words = vec![0u64; rows.len() * width];
             // Every pair's word goes to the next place, which moves on only
             // for a kept pair: no branch on `keep`, whose outcome follows no
             // pattern. The place is never past the pair's own.
             let mut at = 0;
-            for (i, p) in pairs.enumerate() {
-                words[at.min(i)] = word(p);
-                at += keep(p) as usize;
+            for t in rows {
+                for (place, c) in candidates[t * width..(t + 1) * width].iter().enumerate() {
+                    let top =
+                        descending(c.selection).checked_shr(packing.low_bits).map_or(0, |top| top << packing.low_bits);
+                    words[at] = top | packing.pack(c.expert, t, place);
+                    at += keep(t * width + place) as usize;
+                }
             }
             words.truncate(at);
             kept[0] = words;

@@ -28,17 +28,17 @@ fn the_parallel_sort_is_a_stable_sort_by_key() {
             ..GateOptions::new(experts, 4)
         };
         let candidates = candidates(&logits, &options);
-        let packing = order::Packing::new(candidates.len(), experts);
+        let width = options.width();
+        let packing = order::Packing::new(tokens, width, experts);
         // A pattern of kept pairs, as the bounds leave.
         let kept: Vec<bool> = (0..candidates.len()).map(|_| rng.gen_bool(0.7)).collect();
         let mut expected: Vec<usize> = (0..candidates.len()).filter(|&p| kept[p]).collect();
         expected.sort_by_key(|&p| (descending(candidates[p].selection), descending(candidates[p].score)));
-        let expected: Vec<u64> = expected.into_iter().map(|p| packing.pack(candidates[p].expert, p)).collect();
+        let expected: Vec<(usize, usize)> = expected.into_iter().map(|p| (candidates[p].expert as usize, p)).collect();
         for threads in [1, 2, 3] {
             let words = in_pool(threads, || order::by_key(&candidates, packing, |p| kept[p]));
-            let low: Vec<u64> =
-                words.iter().map(|&w| packing.pack(packing.expert(w) as u32, packing.pair(w))).collect();
-            assert_eq!(low, expected, "{tokens} tokens, {threads} threads");
+            let pairs: Vec<(usize, usize)> = words.iter().map(|&w| (packing.expert(w), packing.pair(w))).collect();
+            assert_eq!(pairs, expected, "{tokens} tokens, {threads} threads");
         }
     }
 }
