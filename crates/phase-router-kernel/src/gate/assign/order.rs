@@ -1,12 +1,12 @@
 //! The greedy's order over (token, expert) pairs, sorted in parallel.
 //!
 //! Each pair becomes one word: the top of its selection key above its
-//! expert above its index, the top taking all the bits the other two leave
-//! (39 of 64 for 2^18 pairs of 128 experts, enough that equal tops are rare
-//! outside true ties). A stable least-significant-digit radix sort on the
-//! top, one byte per pass (skipping bytes that all words share), keeps equal
-//! tops in pair order; each run of equal tops is then sorted by the whole
-//! key. The greedy reads the expert and the index from the word itself.
+//! expert above its token and place, the top taking all the bits the others
+//! leave. A stable least-significant-digit radix sort, one byte per pass,
+//! on the highest 32 bits in which the words differ (above the sign and the
+//! exponent's bits that all share), keeps words equal there in pair order;
+//! each run of such words, rare outside true ties, is then sorted by the
+//! whole key. The greedy reads the expert and the token from the word itself.
 //!
 //! Each pass is parallel over chunks of the words (see [`scatter`]), and
 //! its output does not depend on how they were cut.
@@ -69,11 +69,6 @@ impl Packing {
     pub fn expert(self, word: u64) -> usize {
         ((word >> self.index_bits) & ((1 << (self.low_bits - self.index_bits)) - 1)) as usize
     }
-
-    /// The top of the selection key in a word.
-    fn top(self, word: u64) -> u64 {
-        word.checked_shr(self.low_bits).unwrap_or(0)
-    }
 }
 
 /// The whole key of a pair: selection score descending, then score
@@ -92,9 +87,10 @@ pub fn by_key(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -
     let len: usize = kept.iter().map(Vec::len).sum();
     let work = len.saturating_mul(4);
     let per_chunk = parallel::chunk_len(len, work);
+    let (lowest, highest) = sorted_bits(&kept, packing);
     let (mut words, mut spare) = (Vec::new(), vec![0u64; len]);
     let mut placed = false;
-    for shift in (packing.low_bits..u64::BITS).step_by(8) {
+    for shift in (lowest..highest).step_by(8) {
         // The first pass reads the kept words where they were written.
         let sources: Vec<&[u64]> =
             if placed { words.chunks(per_chunk).collect() } else { kept.iter().map(Vec::as_slice).collect() };
@@ -110,8 +106,18 @@ pub fn by_key(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -
     if !placed {
         words = kept.concat();
     }
-    sort_runs(candidates, packing, &mut words, per_chunk, work);
+    sort_runs(candidates, packing, &mut words, lowest, per_chunk);
     words
+}
+
+/// The bits the radix sort sorts, from the lowest to past the highest: up
+/// to the highest bit in which the words differ (all lie between the least
+/// and the greatest, so they share every bit above it), and 32 bits down
+/// from there, or to the top's lowest bit.
+fn sorted_bits(kept: &[Vec<u64>], packing: Packing) -> (u32, u32) {
+    let (least, greatest) = kept.iter().flatten().fold((u64::MAX, 0), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+    let highest = u64::BITS - (least ^ greatest).leading_zeros();
+    (highest.saturating_sub(32).max(packing.low_bits), highest)
 }
 
 /// The kept pairs' words, in pair order, in parallel over chunks of
@@ -161,11 +167,13 @@ fn radix_pass(sources: &[&[u64]], out: &mut [u64], shift: u32, work: usize) -> b
     true
 }
 
-/// Sorts each run of equal tops by the whole key, in parallel over chunks;
-/// a run that a chunk's end cuts is sorted again whole, afterwards.
-fn sort_runs(candidates: &[Candidate], packing: Packing, words: &mut [u64], per_chunk: usize, work: usize) {
+/// Sorts each run of words equal from bit `lowest` up by the whole key, in
+/// parallel over chunks; a run that a chunk's end cuts is sorted again
+/// whole, afterwards.
+fn sort_runs(candidates: &[Candidate], packing: Packing, words: &mut [u64], lowest: u32, per_chunk: usize) {
     let sort = |run: &mut [u64]| run.sort_unstable_by_key(|&word| key(candidates, packing.pair(word)));
-    let same_top = |a: &u64, b: &u64| packing.top(*a) == packing.top(*b);
+    let same_top = |a: &u64, b: &u64| a.checked_shr(lowest) == b.checked_shr(lowest);
+    let work = words.len().saturating_mul(2);
     parallel::for_each_chunk(
         words,
         per_chunk,
