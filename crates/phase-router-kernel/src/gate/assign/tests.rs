@@ -1,5 +1,5 @@
 use super::*;
-use crate::gate::{candidates, Capacity, GateOptions, Overflow};
+use crate::gate::{candidates, Candidate, Capacity, GateOptions, Overflow};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -10,6 +10,26 @@ fn tied(rng: &mut ChaCha8Rng, tokens: usize, experts: usize, levels: u32) -> (Ve
     let logits = (0..tokens * experts).map(|_| rng.gen_range(0..levels) as f32 * 0.25).collect();
     let bias = (0..experts).map(|_| rng.gen_range(0..3) as f32 * 1e-17).collect();
     (logits, bias)
+}
+
+/// Rows as the choice leaves them (best first by selection score, ties to
+/// the lower expert), with scores and biases on a grid of eighths, so that
+/// sums are exact and equal selection scores from different scores common.
+fn grid_rows(rng: &mut ChaCha8Rng, tokens: usize, width: usize, experts: usize) -> Vec<Candidate> {
+    let bias: Vec<f64> = (0..experts).map(|_| rng.gen_range(-4..=4) as f64 / 8.0).collect();
+    let mut rows = Vec::with_capacity(tokens * width);
+    for _ in 0..tokens {
+        let mut row: Vec<Candidate> = rand::seq::index::sample(rng, experts, width)
+            .into_iter()
+            .map(|e| {
+                let score = rng.gen_range(0..=8) as f64 / 8.0;
+                Candidate { expert: e as u32, score, selection: score + bias[e] }
+            })
+            .collect();
+        row.sort_by(|a, b| b.selection.total_cmp(&a.selection).then(a.expert.cmp(&b.expert)));
+        rows.extend(row);
+    }
+    rows
 }
 
 fn in_pool<R: Send>(threads: usize, run: impl FnOnce() -> R + Send) -> R {
@@ -82,6 +102,29 @@ fn reroute_with_ties_is_the_sorted_greedy_at_every_thread_count() {
                 let pair = (t * width..(t + 1) * width).find(|&p| candidates[p].expert as i32 == e).unwrap();
                 assert!(!refused(pair), "token {t} holds expert {e}");
             }
+        }
+    }
+}
+
+#[test]
+fn reroute_is_the_sorted_greedy_where_a_bias_ties_selection_scores() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for (tokens, experts, k, width) in [(3000, 12, 2, 5), (20, 6, 3, 6), (4000, 16, 4, 8)] {
+        let candidates = grid_rows(&mut rng, tokens, width, experts);
+        let caps: Vec<u64> = (0..experts).map(|_| rng.gen_range(0..(2 * tokens * k / experts) as u64)).collect();
+        let run = |by_sort: bool| {
+            let (mut experts, mut scores) = (vec![-1; tokens * k], vec![0.0; tokens * k]);
+            let mut slots = Slots { experts: &mut experts, scores: &mut scores };
+            if by_sort {
+                reroute_by_sort(&candidates, width, k, &caps, &mut slots);
+            } else {
+                reroute(&candidates, width, k, &caps, Priority::Score, &mut slots);
+            }
+            (experts, scores)
+        };
+        let expected = run(true);
+        for threads in [1, 2, 3] {
+            assert_eq!(in_pool(threads, || run(false)), expected, "{tokens} tokens, {threads} threads");
         }
     }
 }
