@@ -1,11 +1,16 @@
 //! Capacity: which of the tokens' choices each expert keeps. These passes
 //! decide between tokens, so they run in a fixed order (sequentially, or in
-//! parallel over experts where each expert decides alone), never in an order
-//! that depends on threads.
+//! parallel where the output does not depend on how the work was cut: over
+//! experts that each decide alone, or over chunks that each write their own
+//! places), never in an order that depends on threads.
 
 use super::choose::Candidate;
 use super::Priority;
 use crate::parallel;
+
+mod bound;
+mod order;
+mod scatter;
 
 /// Where the assignment is written: `k` slots per token.
 pub struct Slots<'a> {
@@ -91,108 +96,86 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
 /// `overflow: 'reroute'`: tokens take experts among their candidates
 /// (`width` per token, best first) while those have room.
 pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
-    match priority {
+    let packing = order::Packing::new(candidates.len() / width, width, caps.len());
+    let taken = match priority {
         // Tokens in order, each taking its best candidates that have room.
-        Priority::Position => greedy(candidates, width, k, caps, 0..candidates.len() as u32, slots),
-        // The greedy over pairs in the order of `key`.
-        Priority::Score => greedy(candidates, width, k, caps, by_key(candidates).into_iter().map(|w| w as u32), slots),
-    }
+        Priority::Position => {
+            let rows = candidates.chunks(width).enumerate();
+            let pairs =
+                rows.flat_map(|(t, row)| row.iter().enumerate().map(move |(j, c)| packing.pack(c.expert, t, j)));
+            greedy(pairs, packing, k, caps)
+        }
+        // The greedy over pairs in the order of their key, less those it
+        // would refuse; its many parallel loops start from within the pool.
+        Priority::Score => parallel::within_pool(candidates.len().saturating_mul(4), || {
+            let bounds = bound::bounds(candidates, width, k, caps);
+            let keep = |p: usize| bound::rank(candidates, p) <= bounds[candidates[p].expert as usize];
+            greedy(order::by_key(candidates, packing, keep).into_iter(), packing, k, caps)
+        }),
+    };
+    write(candidates, width, &taken, slots);
 }
 
-/// Takes the pairs in the given order while the token has a free slot and
-/// the expert room.
-fn greedy(
-    candidates: &[Candidate],
-    width: usize,
-    k: usize,
-    caps: &[u64],
-    pairs: impl Iterator<Item = u32>,
-    slots: &mut Slots,
-) {
-    // The experts in a compact array and the counts in u32: the pairs come
-    // in score order, jumping across the tokens, and these lookups, not the
-    // arithmetic, are the loop's cost. A full token's pair (most of the
-    // late ones) is refused on its count alone.
-    let experts: Vec<u32> = candidates.iter().map(|c| c.expert).collect();
+/// What the greedy took: the number of pairs each token holds, and the
+/// places in its row of the candidates it holds, in the order taken, in
+/// `k + 1` entries per token (the last for refused pairs).
+struct Taken {
+    held: Vec<u32>,
+    places: Vec<u32>,
+}
+
+/// Takes the packed pairs in the given order while the token has a free
+/// slot and the expert room.
+fn greedy(pairs: impl Iterator<Item = u64>, packing: order::Packing, k: usize, caps: &[u64]) -> Taken {
+    // The pairs come in score order, jumping across the tokens: the lookups
+    // of their counts, not the arithmetic, are the loop's cost. So the loop
+    // reads only the word of each pair, and has no branch and no load on
+    // its test, whose outcome follows no pattern: every pair's place is
+    // stored in its token's next entry, where the next pair overwrites it
+    // unless it was taken (the last entry takes what a full token refuses).
+    let tokens = packing.tokens();
     let mut load = vec![0u64; caps.len()];
-    let mut held = vec![0u32; candidates.len() / width];
-    let (width, k) = (width as u32, k as u32);
-    for pair in pairs {
-        let t = (pair / width) as usize;
-        if held[t] == k {
-            continue;
-        }
-        let e = experts[pair as usize] as usize;
-        if load[e] < caps[e] {
-            let slot = t * k as usize + held[t] as usize;
-            slots.experts[slot] = e as i32;
-            slots.scores[slot] = candidates[pair as usize].score;
-            held[t] += 1;
-            load[e] += 1;
-        }
+    let mut held = vec![0u32; tokens];
+    let mut places = vec![0u32; tokens * (k + 1)];
+    for word in pairs {
+        let (expert, t) = (packing.expert(word), packing.token(word));
+        let h = held[t];
+        places[t * (k + 1) + h as usize] = packing.place(word) as u32;
+        let ok = ((h as usize) < k) & (load[expert] < caps[expert]);
+        held[t] = h + ok as u32;
+        load[expert] += ok as u64;
     }
+    Taken { held, places }
 }
 
-/// `reroute` + `score` as the plain greedy over all pairs sorted by `key`
-/// (the definition; the tests compare [`reroute`] with it).
+/// The taken pairs' experts and scores into the slots, in parallel over tokens.
+fn write(candidates: &[Candidate], width: usize, taken: &Taken, slots: &mut Slots) {
+    let k = slots.experts.len() / taken.held.len().max(1);
+    let work = slots.experts.len().saturating_mul(2);
+    let per_chunk = parallel::chunk_len(taken.held.len(), work);
+    let lens = (per_chunk * k, per_chunk * k);
+    parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
+        let first = chunk * per_chunk;
+        let slots = experts.chunks_mut(k).zip(scores.chunks_mut(k));
+        for (t, (experts, scores)) in (first..).zip(slots) {
+            let places = &taken.places[t * (k + 1)..][..taken.held[t] as usize];
+            for ((e, s), &place) in experts.iter_mut().zip(scores).zip(places) {
+                let c = &candidates[t * width + place as usize];
+                (*e, *s) = (c.expert as i32, c.score);
+            }
+        }
+    });
+}
+
+/// `reroute` + `score` as the plain greedy over all pairs sorted by
+/// [`order::key`] (the definition; the tests compare [`reroute`] with it).
 #[cfg(test)]
 pub fn reroute_by_sort(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], slots: &mut Slots) {
+    let packing = order::Packing::new(candidates.len() / width, width, caps.len());
     let mut pairs: Vec<usize> = (0..candidates.len()).collect();
-    pairs.sort_by_key(|&p| key(candidates, p));
-    greedy(candidates, width, k, caps, pairs.into_iter().map(|p| p as u32), slots);
-}
-
-/// The key of the greedy's global order over pairs (`by_key` sorts by it): selection score
-/// descending, then score descending (a score plus the expert's bias can round
-/// two different scores to one selection score; the second key keeps them
-/// apart), then the pair's index (the earlier token; for one token the
-/// candidate order, which puts equal scores in expert order). Smaller is better.
-fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, u32) {
-    let c = &candidates[pair];
-    (descending(c.selection), descending(c.score), pair as u32)
-}
-
-/// The pair indices sorted by `key`, each in the low 32 bits of a word whose
-/// high 32 bits are the top half of its selection key: a stable
-/// least-significant-digit radix sort of the words on those 32 bits
-/// (skipping bytes that all share), which keeps equal halves in pair order,
-/// then each run of equal halves sorted by the whole key. The half holds the
-/// sign, the exponent and 20 bits of the mantissa, so such runs are short (a
-/// few pairs), and four passes of one word per pair replace the eight (sixteen with
-/// a bias) of sorting both whole keys. The order is total, so the result is
-/// the one `key` defines.
-fn by_key(candidates: &[Candidate]) -> Vec<u64> {
-    let n = candidates.len();
-    let mut words: Vec<u64> =
-        candidates.iter().enumerate().map(|(p, c)| descending(c.selection) >> 32 << 32 | p as u64).collect();
-    let mut spare = vec![0u64; n];
-    let mut counts = [[0usize; 256]; 4];
-    for &word in &words {
-        for (digit, count) in counts.iter_mut().enumerate() {
-            count[(word >> (32 + 8 * digit)) as usize & 255] += 1;
-        }
-    }
-    for (digit, count) in counts.iter_mut().enumerate() {
-        if count.contains(&n) {
-            continue;
-        }
-        let mut at = 0;
-        for c in count.iter_mut() {
-            (*c, at) = (at, at + *c);
-        }
-        for &word in &words {
-            let bucket = (word >> (32 + 8 * digit)) as usize & 255;
-            spare[count[bucket]] = word;
-            count[bucket] += 1;
-        }
-        std::mem::swap(&mut words, &mut spare);
-    }
-    for run in words.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
-        if run.len() > 1 {
-            run.sort_unstable_by_key(|&word| key(candidates, word as u32 as usize));
-        }
-    }
-    words
+    pairs.sort_by_key(|&p| order::key(candidates, p));
+    let pairs = pairs.into_iter().map(|p| packing.pack(candidates[p].expert, p / width, p % width));
+    write(candidates, width, &greedy(pairs, packing, k, caps), slots);
 }
 
 /// An integer whose ascending order is the descending order of finite `x`
@@ -202,3 +185,5 @@ fn descending(x: f64) -> u64 {
     let ascending = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
     !ascending
 }
+#[cfg(test)]
+mod tests;

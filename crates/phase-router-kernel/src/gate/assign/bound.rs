@@ -1,0 +1,109 @@
+//! Pairs the greedy of `reroute` + `score` is sure to refuse, found before
+//! it runs, so that neither the sort nor the greedy sees them.
+//!
+//! The greedy's assignment is the one stable assignment: tokens and experts
+//! rank pairs by one total order, the key (an expert its own pairs by its
+//! scores, which is the key's order since its bias is one constant added to
+//! all of them), and under one common order only one assignment is stable.
+//! So it is also the assignment that deferred acceptance reaches, where
+//! tokens propose to their candidates in key order and each expert holds the
+//! `cap` best proposals it has had so far, refusing the others for good.
+//! There, every token first proposes to its `k` best candidates; an expert
+//! that gets more than `cap` of those ends up holding none worse than the
+//! `cap`-th best of them, its *bound*. Every pair worse than its expert's
+//! bound is refused, and the greedy, to which a refused pair changes
+//! nothing, gives the same assignment without it.
+//!
+//! A token's `k` best candidates in key order are its first `k` unless a
+//! bias gave the `k`-th and the next one the same selection score; the
+//! bound counts only those of its first `k` whose selection score is above
+//! the next one's, all surely among its `k` best (fewer proposals only make
+//! a bound looser).
+
+use super::descending;
+use super::scatter;
+use crate::gate::choose::Candidate;
+use crate::parallel;
+use std::ops::Range;
+
+/// A pair as an expert ranks it: the token's score for the expert as an
+/// integer key (smaller is better) above the pair's index (the earlier
+/// token), in one integer so that comparing two takes no branch.
+pub type Rank = u128;
+
+/// A pair's [`Rank`].
+pub fn rank(candidates: &[Candidate], pair: usize) -> Rank {
+    (descending(candidates[pair].score) as u128) << 64 | pair as u128
+}
+
+/// Each expert's bound: the worst [`Rank`] it may end up holding (the
+/// largest `Rank`, which no pair has, where it has no bound).
+pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) -> Vec<Rank> {
+    let tokens = candidates.len() / width;
+    let work = (tokens * k).saturating_mul(4);
+    let per_chunk = parallel::chunk_len(tokens, work);
+    let offers =
+        |chunk: usize| sure_offers(candidates, width, k, chunk * per_chunk..tokens.min((chunk + 1) * per_chunk));
+    let counts = scatter::count(tokens.div_ceil(per_chunk), caps.len(), work, |chunk| {
+        offers(chunk).map(|pair| candidates[pair].expert as usize)
+    });
+    let totals = scatter::totals(&counts);
+    let mut ranks = vec![0; totals.iter().sum()];
+    scatter::place(&counts, &mut ranks, work, |chunk| {
+        offers(chunk).map(|pair| (candidates[pair].expert as usize, rank(candidates, pair)))
+    });
+    let mut by_expert: Vec<&mut [Rank]> = Vec::with_capacity(caps.len());
+    let mut rest = ranks.as_mut_slice();
+    for &total in &totals {
+        let (offers, tail) = std::mem::take(&mut rest).split_at_mut(total);
+        by_expert.push(offers);
+        rest = tail;
+    }
+    let mut bounds = vec![Rank::MAX; caps.len()];
+    let per_chunk = parallel::chunk_len(caps.len(), work);
+    parallel::for_each_chunk_pair(
+        &mut bounds,
+        &mut by_expert,
+        (per_chunk, per_chunk),
+        work,
+        |chunk, bounds, offers| {
+            for (i, (bound, offers)) in bounds.iter_mut().zip(offers).enumerate() {
+                let cap = caps[chunk * per_chunk + i];
+                if (offers.len() as u64) > cap {
+                    // The `cap`-th best; at a cap of 0, 0, below every pair's rank.
+                    *bound = match cap {
+                        0 => 0,
+                        cap => *offers.select_nth_unstable(cap as usize - 1).1,
+                    };
+                }
+            }
+        },
+    );
+    bounds
+}
+
+/// The pairs of the tokens `rows` that surely are among their token's `k`
+/// best, in order (a loop of its own: a `flat_map` over rows costs more
+/// than the rest of the pass).
+fn sure_offers(
+    candidates: &[Candidate],
+    width: usize,
+    k: usize,
+    rows: Range<usize>,
+) -> impl Iterator<Item = usize> + '_ {
+    let (mut token, mut place) = (rows.start, 0);
+    std::iter::from_fn(move || loop {
+        if place == k {
+            (token, place) = (token + 1, 0);
+        }
+        if token >= rows.end {
+            return None;
+        }
+        let row = &candidates[token * width..(token + 1) * width];
+        let next = row.get(k).map_or(f64::NEG_INFINITY, |c| c.selection);
+        place += 1;
+        if row[place - 1].selection > next {
+            return Some(token * width + place - 1);
+        }
+    })
+}
