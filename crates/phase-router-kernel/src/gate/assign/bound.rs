@@ -33,7 +33,12 @@ pub type Rank = u128;
 
 /// A pair's [`Rank`].
 pub fn rank(candidates: &[Candidate], pair: usize) -> Rank {
-    (descending(candidates[pair].score) as u128) << 64 | pair as u128
+    ranked(candidates[pair].score, pair)
+}
+
+/// The [`Rank`] of a score at an index (of a pair or a slot, both in token order).
+pub fn ranked(score: f64, index: usize) -> Rank {
+    (descending(score) as u128) << 64 | index as u128
 }
 
 /// Each expert's bound: the worst [`Rank`] it may end up holding (the
@@ -42,16 +47,26 @@ pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) ->
     let tokens = candidates.len() / width;
     let work = (tokens * k).saturating_mul(4);
     let per_chunk = parallel::chunk_len(tokens, work);
-    let offers =
-        |chunk: usize| sure_offers(candidates, width, k, chunk * per_chunk..tokens.min((chunk + 1) * per_chunk));
-    let counts = scatter::count(tokens.div_ceil(per_chunk), caps.len(), work, |chunk| {
-        offers(chunk).map(|pair| candidates[pair].expert as usize)
-    });
+    cap_bounds(tokens.div_ceil(per_chunk), caps, work, |chunk| {
+        let rows = chunk * per_chunk..tokens.min((chunk + 1) * per_chunk);
+        sure_offers(candidates, width, k, rows).map(|pair| (candidates[pair].expert as usize, rank(candidates, pair)))
+    })
+}
+
+/// Each expert's `cap`-th best [`Rank`] among the `(expert, rank)` items of
+/// `chunks` chunks (`items(chunk)`, the same items every time it is
+/// called), or the largest `Rank` where the expert has no more than `cap`:
+/// the worst rank it keeps when it keeps its `cap` best. The items go into
+/// one array by expert (counted, then placed, both in parallel over the
+/// chunks), and each expert selects in parallel over the experts.
+pub fn cap_bounds<I>(chunks: usize, caps: &[u64], work: usize, items: impl Fn(usize) -> I + Sync) -> Vec<Rank>
+where
+    I: Iterator<Item = (usize, Rank)>,
+{
+    let counts = scatter::count(chunks, caps.len(), work, |chunk| items(chunk).map(|(expert, _)| expert));
     let totals = scatter::totals(&counts);
     let mut ranks = vec![0; totals.iter().sum()];
-    scatter::place(&counts, &mut ranks, work, |chunk| {
-        offers(chunk).map(|pair| (candidates[pair].expert as usize, rank(candidates, pair)))
-    });
+    scatter::place(&counts, &mut ranks, work, &items);
     let mut by_expert: Vec<&mut [Rank]> = Vec::with_capacity(caps.len());
     let mut rest = ranks.as_mut_slice();
     for &total in &totals {
@@ -70,7 +85,7 @@ pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) ->
             for (i, (bound, offers)) in bounds.iter_mut().zip(offers).enumerate() {
                 let cap = caps[chunk * per_chunk + i];
                 if (offers.len() as u64) > cap {
-                    // The `cap`-th best; at a cap of 0, 0, below every pair's rank.
+                    // The `cap`-th best; at a cap of 0, 0, below every item's rank.
                     *bound = match cap {
                         0 => 0,
                         cap => *offers.select_nth_unstable(cap as usize - 1).1,

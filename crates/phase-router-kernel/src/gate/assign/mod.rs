@@ -53,42 +53,27 @@ pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], prio
             }
         }
         Priority::Score => {
-            // Each expert's slots in token order, each with its score as an
-            // integer key (smaller is better), then each expert over its cap
-            // keeps its `cap` best (key, slot) pairs: the highest scores, ties
-            // to the earlier token, which is the lower slot index. Comparing
-            // the pairs themselves, not scores looked up by slot, keeps the
-            // selection's compares in its own buffer.
-            let mut buckets: Vec<Vec<(u64, u32)>> = vec![Vec::new(); caps.len()];
-            for (slot, (&e, &score)) in slots.experts.iter().zip(slots.scores.iter()).enumerate() {
-                buckets[e as usize].push((descending(score), slot as u32));
-            }
+            // Each expert over its cap keeps its `cap` best slots by score,
+            // ties to the earlier token (the lower slot): those ranked at or
+            // above its bound, the `cap`-th best rank. Ranks are distinct
+            // (they hold the slot), so exactly `cap` are kept.
             let work = slots.experts.len().saturating_mul(8);
-            let per_chunk = parallel::chunk_len(buckets.len(), work);
-            parallel::for_each_chunk(
-                &mut buckets,
-                per_chunk,
-                work,
-                || (),
-                |_, chunk, bucket| {
-                    for (i, b) in bucket.iter_mut().enumerate() {
-                        let cap = caps[chunk * per_chunk + i] as usize;
-                        if b.len() > cap {
-                            // The order is total, so the kept set is unique.
-                            if cap > 0 {
-                                b.select_nth_unstable(cap - 1);
-                            }
-                            b.drain(..cap);
-                        } else {
-                            b.clear();
-                        }
+            let per_chunk = parallel::chunk_len(slots.experts.len() / k, work) * k;
+            let (experts, scores) = (&*slots.experts, &*slots.scores);
+            let bounds = bound::cap_bounds(experts.len().div_ceil(per_chunk), caps, work, |chunk| {
+                let first = chunk * per_chunk;
+                let range = first..experts.len().min(first + per_chunk);
+                range.map(|slot| (experts[slot] as usize, bound::ranked(scores[slot], slot)))
+            });
+            let lens = (per_chunk, per_chunk);
+            parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
+                let first = chunk * per_chunk;
+                for (i, (e, &score)) in experts.iter_mut().zip(scores.iter()).enumerate() {
+                    if bound::ranked(score, first + i) > bounds[*e as usize] {
+                        *e = -1;
                     }
-                },
-            );
-            // Each bucket now holds the slots its expert drops.
-            for &(_, slot) in buckets.iter().flatten() {
-                slots.experts[slot as usize] = -1;
-            }
+                }
+            });
         }
     }
 }
