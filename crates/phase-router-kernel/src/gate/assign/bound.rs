@@ -19,6 +19,10 @@
 //! bound counts only those of its first `k` whose selection score is above
 //! the next one's, all surely among its `k` best (fewer proposals only make
 //! a bound looser).
+//!
+//! [`cap_bounds`], the `cap`-th best rank of each expert's items, also
+//! serves `drop` + `score`, whose experts keep exactly their items ranked
+//! at or above it.
 
 use super::descending;
 use super::scatter;
