@@ -78,20 +78,7 @@ fn reroute_with_ties_is_the_sorted_greedy_at_every_thread_count() {
         };
         let (width, candidates) = (options.width(), candidates(&logits, &options));
         let caps: Vec<u64> = caps.iter().map(|&c| c as u64).collect();
-        let run = |by_sort: bool| {
-            let (mut experts, mut scores) = (vec![-1; tokens * k], vec![0.0; tokens * k]);
-            let mut slots = Slots { experts: &mut experts, scores: &mut scores };
-            if by_sort {
-                reroute_by_sort(&candidates, width, k, &caps, &mut slots);
-            } else {
-                reroute(&candidates, width, k, &caps, Priority::Score, &mut slots);
-            }
-            (experts, scores)
-        };
-        let expected = run(true);
-        for threads in [1, 2, 3] {
-            assert_eq!(in_pool(threads, || run(false)), expected, "{tokens} tokens, {threads} threads");
-        }
+        let expected = same_as_sorted_greedy(&candidates, width, k, &caps);
         // The bounds leave out pairs (given few ties at the k-th candidate,
         // which make offers unsure), and none that the greedy takes.
         let bounds = bound::bounds(&candidates, width, k, &caps);
@@ -112,19 +99,27 @@ fn reroute_is_the_sorted_greedy_where_a_bias_ties_selection_scores() {
     for (tokens, experts, k, width) in [(3000, 12, 2, 5), (20, 6, 3, 6), (4000, 16, 4, 8)] {
         let candidates = grid_rows(&mut rng, tokens, width, experts);
         let caps: Vec<u64> = (0..experts).map(|_| rng.gen_range(0..(2 * tokens * k / experts) as u64)).collect();
-        let run = |by_sort: bool| {
-            let (mut experts, mut scores) = (vec![-1; tokens * k], vec![0.0; tokens * k]);
-            let mut slots = Slots { experts: &mut experts, scores: &mut scores };
-            if by_sort {
-                reroute_by_sort(&candidates, width, k, &caps, &mut slots);
-            } else {
-                reroute(&candidates, width, k, &caps, Priority::Score, &mut slots);
-            }
-            (experts, scores)
-        };
-        let expected = run(true);
-        for threads in [1, 2, 3] {
-            assert_eq!(in_pool(threads, || run(false)), expected, "{tokens} tokens, {threads} threads");
-        }
+        same_as_sorted_greedy(&candidates, width, k, &caps);
     }
+}
+
+/// `reroute` + `score` at 1, 2 and 3 threads, checked equal to the plainly
+/// sorted greedy; returns the greedy's experts and scores.
+fn same_as_sorted_greedy(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) -> (Vec<i32>, Vec<f64>) {
+    let tokens = candidates.len() / width;
+    let run = |by_sort: bool| {
+        let (mut experts, mut scores) = (vec![-1; tokens * k], vec![0.0; tokens * k]);
+        let mut slots = Slots { experts: &mut experts, scores: &mut scores };
+        if by_sort {
+            reroute_by_sort(candidates, width, k, caps, &mut slots);
+        } else {
+            reroute(candidates, width, k, caps, Priority::Score, &mut slots);
+        }
+        (experts, scores)
+    };
+    let expected = run(true);
+    for threads in [1, 2, 3] {
+        assert_eq!(in_pool(threads, || run(false)), expected, "{tokens} tokens, {threads} threads");
+    }
+    expected
 }
