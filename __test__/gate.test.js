@@ -186,7 +186,7 @@ describe('gateAsync', () => {
   })
 })
 
-describe('gate into the caller\'s arrays (options.out)', () => {
+describe("gate into the caller's arrays (options.out)", () => {
   /** Result arrays for `options`, filled with junk a reused buffer could hold. */
   function outFor(scores, options) {
     const slots = (scores.length / options.experts) * options.k

@@ -103,7 +103,9 @@ export const gate: typeof Api.gate = (scores, options) => {
 export const gateAsync: typeof Api.gateAsync = async (scores, options) => {
   const args = gateArgs(scores, options)
   if ((options as { out?: unknown }).out !== undefined) {
-    throw new TypeError('options.out: gateAsync returns new arrays (the pool cannot write into arrays JavaScript may be using); use gate for out')
+    throw new TypeError(
+      'options.out: gateAsync returns new arrays (the pool cannot write into arrays JavaScript may be using); use gate for out',
+    )
   }
   return cancellable(signalOf(options), (relay) => native.gateAsync(...args, relay as AbortSignal | undefined))
 }
