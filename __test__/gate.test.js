@@ -246,6 +246,24 @@ describe("gate into the caller's arrays (options.out)", () => {
     expect(Array.from(shared.subarray(6, 12))).toEqual([0, 0, -1, -1, 0, 0])
   })
 
+  test('a batch past a million slots (its arrays made natively) gives what gate gives into out', () => {
+    const [tokens, experts, k] = [(1 << 19) + 1, 4, 2]
+    const random = rng(5)
+    const scores = Float32Array.from({ length: tokens * experts }, () => Math.floor(random() * 8) / 2)
+    const options = { experts, k, capacity: Math.floor((tokens * k) / experts) - 1000 }
+    const made = gate(scores, options)
+    const out = outFor(scores, options)
+    const into = gate(scores, { ...options, out })
+    expect(made.experts).not.toBe(out.experts)
+    expect([made.kept, made.dropped]).toEqual([into.kept, into.dropped])
+    expect(made.dropped).toBeGreaterThan(0)
+    // Byte for byte (jest's deep equality is slow on a million elements).
+    const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+    for (const field of ['experts', 'weights', 'positions', 'counts']) {
+      expect({ field, same: bytes(made[field]).equals(bytes(into[field])) }).toEqual({ field, same: true })
+    }
+  })
+
   test('gateAsync refuses it: it always returns new arrays', async () => {
     const scores = new Float32Array(4)
     const options = { experts: 2, k: 1 }
