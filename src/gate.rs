@@ -155,18 +155,24 @@ impl Parsed {
     }
 }
 
-/// Checks a call and that its buffers fit in memory (a RangeError, not an abort, if not).
-fn checked(env: &Env, scores: &[f32], options: &GateOptions) -> napi::Result<()> {
-    let tokens = kernel::check(scores, options).map_err(|e| input_error(env, e))?;
+/// Checks that a call's buffers fit in memory (a RangeError, not an abort,
+/// if not), from the sizes alone: the kernel checks every value, once, when
+/// it runs (a second scan of the scores here would cost a sync call a few
+/// percent). Saturating, so that sizes the kernel will refuse cannot overflow.
+fn fits(env: &Env, scores: &[f32], options: &GateOptions) -> napi::Result<()> {
+    let experts = options.experts.max(1);
+    let (tokens, k) = (scores.len() / experts, options.k.clamp(1, experts));
     // Slots (experts, weights, positions, scores: 20 bytes) and each token's
     // candidates (24 bytes each: k, or up to rerouteWithin when rerouting;
     // maximizing adds 20 bytes of flags and indexes per candidate, the steps a
     // round records, about k / 2 + 1 of 24 bytes per candidate at the default
     // rerouteWithin, and 40 bytes per node).
-    let width = options.reroute_within.unwrap_or(2 * options.k).clamp(options.k, options.experts);
-    let per_candidate = if matches!(options.overflow, Overflow::Maximize { .. }) { 68 + 12 * options.k } else { 24 };
-    let nodes = if per_candidate > 24 { (tokens + options.experts) * 40 } else { 0 };
-    reserve::<u8>(env, tokens * options.k * 20 + tokens * width * per_candidate + nodes, "scores")
+    let width = options.reroute_within.unwrap_or(2 * k).clamp(k, experts);
+    let per_candidate = if matches!(options.overflow, Overflow::Maximize { .. }) { 68 + 12 * k } else { 24 };
+    let nodes = if per_candidate > 24 { tokens.saturating_add(experts).saturating_mul(40) } else { 0 };
+    let slots = tokens.saturating_mul(k).saturating_mul(20);
+    let candidates = tokens.saturating_mul(width).saturating_mul(per_candidate);
+    reserve::<u8>(env, slots.saturating_add(candidates).saturating_add(nodes), "scores")
 }
 
 /// Gates `tokens x experts` logits, reading every input in place.
@@ -180,7 +186,7 @@ pub fn gate(
 ) -> napi::Result<GateResult> {
     let parsed = Parsed::new(&env, &config)?;
     let options = parsed.options(bias.as_deref(), capacities.as_deref());
-    checked(&env, &scores, &options)?;
+    fits(&env, &scores, &options)?;
     let gated = kernel::gate(&scores, &options).map_err(|e| input_error(&env, e))?;
     result(&env, gated)
 }
@@ -202,7 +208,7 @@ pub fn gate_into(
 ) -> napi::Result<f64> {
     let parsed = Parsed::new(&env, &config)?;
     let options = parsed.options(bias.as_deref(), capacities.as_deref());
-    checked(&env, &scores, &options)?;
+    fits(&env, &scores, &options)?;
     let inputs = [Some(span(&scores)), bias.as_deref().map(span), capacities.as_deref().map(span)];
     let outputs = [
         ("options.out.experts", span(&experts)),
@@ -251,7 +257,11 @@ pub fn gate_async(
     abort: Option<AbortSignal>,
 ) -> napi::Result<AsyncTask<GateTask>> {
     let parsed = Parsed::new(&env, &config)?;
-    checked(&env, &scores, &parsed.options(bias.as_deref(), capacities.as_deref()))?;
+    // Checked here, on the JavaScript thread, so that bad input throws
+    // instead of rejecting later from the pool.
+    let options = parsed.options(bias.as_deref(), capacities.as_deref());
+    kernel::check(&scores, &options).map_err(|e| input_error(&env, e))?;
+    fits(&env, &scores, &options)?;
     let task = GateTask {
         scores: copy(&env, &scores, "scores")?,
         bias: bias.map(|b| copy(&env, &b, "options.bias")).transpose()?,

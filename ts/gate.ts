@@ -26,6 +26,11 @@ function float32(value: unknown, name: string): Float32Array {
   return value as Float32Array
 }
 
+function int32(value: unknown, name: string): Int32Array {
+  if (!isTyped(value, 'Int32Array')) throw new TypeError(`${name}: expected an Int32Array, got ${describe(value)}`)
+  return value as Int32Array
+}
+
 function optional<T>(value: unknown, name: string, type: 'string' | 'number' | 'boolean'): T | undefined {
   if (value === undefined) return undefined
   if (typeof value !== type) throw new TypeError(`${name}: expected a ${type}, got ${describe(value)}`)
@@ -78,10 +83,6 @@ function outArrays(options: unknown): Api.GateOut | undefined {
   const out = (options as { out?: unknown }).out
   if (out === undefined) return undefined
   const o = expectObject(out, 'options.out')
-  const int32 = (value: unknown, name: string) => {
-    if (!isTyped(value, 'Int32Array')) throw new TypeError(`${name}: expected an Int32Array, got ${describe(value)}`)
-    return value as Int32Array
-  }
   return {
     experts: int32(o.experts, 'options.out.experts'),
     weights: float32(o.weights, 'options.out.weights'),
