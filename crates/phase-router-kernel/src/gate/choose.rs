@@ -140,8 +140,9 @@ fn top_segments(values: &[f64], segments: &[(usize, usize)], passed: &mut Vec<(f
     let width = best.len();
     let Some(threshold) = cut_bound(values, segments, width) else {
         // No filter (a short row): every value, straight from the row.
+        let total: usize = segments.iter().map(|s| s.1).sum();
         let all = segments.iter().flat_map(|&(first, len)| (first..first + len).map(|i| (values[i], i as u32)));
-        insert(all, best);
+        select(all, total, best);
         return;
     };
     passed.clear();
@@ -157,7 +158,19 @@ fn top_segments(values: &[f64], segments: &[(usize, usize)], passed: &mut Vec<(f
             }
         }
     }
-    insert(passed.iter().copied(), best);
+    select(passed.iter().copied(), passed.len(), best);
+}
+
+/// The best of `count` values, given in index order: ranked when there are
+/// few (a short row, or what passes a long row's filter), otherwise inserted.
+#[inline(always)]
+fn select(values: impl Iterator<Item = (f64, u32)>, count: usize, best: &mut [(f64, u32)]) {
+    match count {
+        0..=8 => rank_all::<8>(values, best),
+        9..=16 => rank_all::<16>(values, best),
+        17..=32 => rank_all::<32>(values, best),
+        _ => insert(values, best),
+    }
 }
 
 /// Inserts each of the values (in index order) into the best, so far,
@@ -179,6 +192,41 @@ fn insert(values: impl Iterator<Item = (f64, u32)>, best: &mut [(f64, u32)]) {
         filled = (filled + 1).min(width);
     }
     debug_assert_eq!(filled, width);
+}
+
+/// The `best.len()` best of at most `N` values (given in index order), by
+/// rank: a value's rank is the number of values ahead of it (higher, or
+/// equal at a lower index), and the values are stored in rank order, from
+/// which the best are the first. The counts run over whole arrays of `N`
+/// lanes, one vector compare and add per value, and no branch depends on
+/// the values: an insertion's branches go either way at random on this few
+/// values, and each miss costs more than the whole count.
+#[inline(always)]
+fn rank_all<const N: usize>(values: impl Iterator<Item = (f64, u32)>, best: &mut [(f64, u32)]) {
+    // Lanes from `n` on are never compared against (the counts take the
+    // first `n` values) and their counts are not read.
+    let (mut row, mut index) = ([f64::NEG_INFINITY; N], [0u32; N]);
+    let mut n = 0;
+    for (value, i) in values {
+        (row[n], index[n]) = (value, i);
+        n += 1;
+    }
+    // 64-bit counts, the width of the values, so that a compare's mask adds
+    // straight into its lane.
+    let mut ahead = [0u64; N];
+    for (j, &other) in row.iter().enumerate().take(n) {
+        for (i, (count, &value)) in ahead.iter_mut().zip(&row).enumerate() {
+            *count += u64::from(other > value) + u64::from((other == value) & (j < i));
+        }
+    }
+    // The ranks are distinct and below `n`, so every place below `n` gets
+    // one value (`% N` changes no rank; it only lets the compiler drop the
+    // bounds check).
+    let mut ranked = [(0.0, 0u32); N];
+    for i in 0..n {
+        ranked[ahead[i] as usize % N] = (row[i], index[i]);
+    }
+    best.copy_from_slice(&ranked[..best.len()]);
 }
 
 /// Bit `i` set when `values[i] >= threshold` (at most 64 values).

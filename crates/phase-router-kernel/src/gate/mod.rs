@@ -394,9 +394,15 @@ pub fn gate_into(scores: &[f32], options: &GateOptions, out: GateOut) -> Result<
 
 /// The gate on checked inputs, into arrays of the right lengths holding -1,
 /// 0, -1 and 0; returns the kept slots.
-fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
+fn run(scores: &[f32], options: &GateOptions, out: GateOut) -> usize {
+    // Every pass below is a parallel loop: entered once from within the
+    // pool, they do not each pay a wake-up from outside it.
+    parallel::within_pool(scores.len().saturating_mul(8), || run_passes(scores, options, out))
+}
+
+/// [`run`]'s passes: the choice, capacity, then weights and places.
+fn run_passes(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
     let (experts, k) = (options.experts, options.k);
-    let candidates = candidates(scores, options);
     let width = options.width();
     let mut slot_scores = vec![0.0f64; out.experts.len()];
     let mut slots = assign::Slots { experts: &mut *out.experts, scores: &mut slot_scores };
@@ -406,10 +412,17 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
         Capacity::PerExpert(caps) => Some(caps.iter().map(|&c| c as u64).collect()),
     };
     match (&caps, options.overflow) {
-        (None, _) => assign::keep_all(&candidates, width, k, &mut slots),
-        (Some(caps), Overflow::Drop) => assign::drop(&candidates, width, k, caps, options.priority, &mut slots),
-        (Some(caps), Overflow::Reroute) => assign::reroute(&candidates, width, k, caps, options.priority, &mut slots),
+        (None, _) => choose_slots(scores, options, &mut slots),
+        (Some(caps), Overflow::Drop) => {
+            choose_slots(scores, options, &mut slots);
+            assign::drop(k, caps, options.priority, &mut slots);
+        }
+        (Some(caps), Overflow::Reroute) => {
+            let candidates = candidates(scores, options);
+            assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
+        }
         (Some(caps), Overflow::Maximize { slot_share }) => {
+            let candidates = candidates(scores, options);
             assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
             maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
         }
@@ -433,6 +446,36 @@ pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
         cpu.gate_rows(options, logits, width, scratch, rows);
     });
     out
+}
+
+/// Tokens chosen for at a time by [`choose_slots`]: their candidates stay in
+/// the core's cache between the choice and the copy into the slots.
+const BLOCK_TOKENS: usize = 256;
+
+/// Each token's `k` best eligible experts straight into its slots, when no
+/// more candidates than `k` are needed (no cap, or `drop`), in parallel over
+/// tokens. Candidates pass through a small buffer per chunk instead of one
+/// array for the whole batch, which would be written, then read again.
+fn choose_slots(scores: &[f32], options: &GateOptions, slots: &mut assign::Slots) {
+    let (experts, k) = (options.experts, options.k);
+    let tokens = scores.len() / experts;
+    let work = scores.len().saturating_mul(8);
+    let per_chunk = parallel::chunk_len(tokens, work);
+    let cpu = arch::cpu();
+    let lens = (per_chunk * k, per_chunk * k);
+    parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts_out, scores_out| {
+        let (mut scratch, mut buffer) = (choose::Scratch::default(), Vec::new());
+        let logits = &scores[chunk * per_chunk * experts..][..experts_out.len() / k * experts];
+        let blocks = logits.chunks(BLOCK_TOKENS * experts);
+        let outs = experts_out.chunks_mut(BLOCK_TOKENS * k).zip(scores_out.chunks_mut(BLOCK_TOKENS * k));
+        for (logits, (experts_out, scores_out)) in blocks.zip(outs) {
+            buffer.resize(experts_out.len(), Candidate::default());
+            cpu.gate_rows(options, logits, k, &mut scratch, &mut buffer);
+            for ((c, e), s) in buffer.iter().zip(experts_out).zip(scores_out) {
+                (*e, *s) = (c.expert as i32, c.score);
+            }
+        }
+    });
 }
 
 /// Weights, positions and counts from the kept slots, in parallel over

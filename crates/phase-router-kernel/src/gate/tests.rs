@@ -394,19 +394,20 @@ fn candidates_by_sort(row: &[f32], options: &GateOptions, width: usize) -> Vec<(
 }
 
 #[test]
-fn candidates_match_a_full_sort_at_wide_rows() {
-    // Rows long enough for the block-maxima filter, with and without ties.
+fn candidates_match_a_full_sort() {
+    // Rows long enough for the block-maxima filter, and rows short enough
+    // to be ranked whole (up to 8, 16 and 32 values), with and without ties.
     let mut rng = ChaCha8Rng::seed_from_u64(21);
-    for round in 0..120 {
-        let experts = [64, 128, 256, 96][round % 4];
-        let k = rng.gen_range(1..=9);
+    for round in 0..240 {
+        let experts = [64, 128, 256, 96, 8, 13, 24, 32][round % 8];
+        let k = rng.gen_range(1..=9.min(experts));
         let tokens = 20;
         let scores = logits(&mut rng, tokens, experts, [3, 40, 1 << 20][round % 3]);
         let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(-0.01..0.01)).collect();
         let options = GateOptions {
             scoring: if round % 5 == 1 { Scoring::Sigmoid } else { Scoring::Softmax },
             bias: (round % 3 == 2).then_some(&bias[..]),
-            groups: (round % 2 == 1).then_some(Groups { count: 8, topk: 4 }),
+            groups: (round % 2 == 1 && experts % 8 == 0 && experts / 2 >= k).then_some(Groups { count: 8, topk: 4 }),
             capacity: Capacity::Each(1),
             overflow: Overflow::Reroute,
             reroute_within: Some(k + round % 8),

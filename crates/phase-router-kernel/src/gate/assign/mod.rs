@@ -20,25 +20,9 @@ pub struct Slots<'a> {
     pub scores: &'a mut [f64],
 }
 
-/// Every token keeps its first `k` candidates (no capacity), in parallel over tokens.
-pub fn keep_all(candidates: &[Candidate], width: usize, k: usize, slots: &mut Slots) {
-    let work = slots.experts.len().saturating_mul(2);
-    let per_chunk = parallel::chunk_len(candidates.len() / width, work) * k;
-    let lens = (per_chunk, per_chunk);
-    parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
-        let rows = candidates[chunk * per_chunk / k * width..].chunks(width);
-        for ((row, experts), scores) in rows.zip(experts.chunks_mut(k)).zip(scores.chunks_mut(k)) {
-            for ((c, e), s) in row[..k].iter().zip(experts).zip(scores) {
-                (*e, *s) = (c.expert as i32, c.score);
-            }
-        }
-    });
-}
-
-/// `overflow: 'drop'`: each token's first `k` candidates in its slots, then
+/// `overflow: 'drop'`: the slots hold each token's first `k` candidates;
 /// each expert over its cap empties the slots it does not keep.
-pub fn drop(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
-    keep_all(candidates, width, k, slots);
+pub fn drop(k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
     match priority {
         Priority::Position => {
             // Earliest tokens first: a slot is kept while its expert has room.
