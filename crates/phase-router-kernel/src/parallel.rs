@@ -55,6 +55,17 @@ pub fn within_pool<R: Send>(work: usize, f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// Whether `test` holds for every `chunk_len`-long chunk of `items`: on the
+/// pool when `work` is large, otherwise in order on the calling thread;
+/// either way it may stop at the first chunk that fails.
+pub fn all_chunks<T: Sync>(items: &[T], chunk_len: usize, work: usize, test: impl Fn(&[T]) -> bool + Sync) -> bool {
+    if on_pool(work) {
+        items.par_chunks(chunk_len).all(&test)
+    } else {
+        items.chunks(chunk_len).all(test)
+    }
+}
+
 /// How many of `len` items go in one chunk of a loop of `work` steps that
 /// pays a fixed cost per chunk: all of them on the calling thread, otherwise
 /// enough for two chunks per pool thread (so that a busy core is evened out

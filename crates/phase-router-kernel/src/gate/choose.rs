@@ -11,7 +11,6 @@
 
 use super::exp::exp;
 use super::{GateOptions, Scoring};
-use std::cmp::Ordering;
 
 /// One of a token's best eligible experts.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -24,13 +23,6 @@ pub struct Candidate {
     pub selection: f64,
 }
 
-/// Higher value first, then the lower index: the order of every choice the
-/// gate makes among experts or groups. Values are finite (inputs are checked).
-#[inline]
-pub fn best_first(a: (f64, u32), b: (f64, u32)) -> Ordering {
-    b.0.partial_cmp(&a.0).unwrap_or(Ordering::Equal).then(a.1.cmp(&b.1))
-}
-
 /// Buffers one thread reuses from token to token.
 #[derive(Default)]
 pub struct Scratch {
@@ -38,6 +30,7 @@ pub struct Scratch {
     selection: Vec<f64>,
     order: Vec<u32>,
     groups: Vec<(f64, u32)>,
+    top_groups: Vec<(f64, u32)>,
     best: Vec<(f64, u32)>,
     passed: Vec<(f64, u32)>,
     segments: Vec<(usize, usize)>,
@@ -349,7 +342,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 #[inline(always)]
 fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, best, passed, segments } = scratch;
+    let Scratch { score, selection, order, groups, top_groups, best, passed, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
@@ -382,8 +375,10 @@ fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut 
                 let rating = if options.bias.is_some() { best_two(members) } else { best_one(members) };
                 groups.push((rating, group as u32));
             }
-            groups.sort_by(|&a, &b| best_first(a, b));
-            order.extend(groups[..g.topk].iter().map(|&(_, group)| group));
+            top_groups.clear();
+            top_groups.resize(g.topk, (0.0, 0));
+            select(groups.iter().copied(), groups.len(), top_groups);
+            order.extend(top_groups.iter().map(|&(_, group)| group));
             order.sort_unstable();
             size
         }

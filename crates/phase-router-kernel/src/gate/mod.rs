@@ -324,8 +324,11 @@ pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError>
 }
 
 fn check_finite(values: &[f32], argument: &'static str) -> Result<(), InputError> {
-    // A vectorizable scan first; the position only when something is wrong.
-    if values.chunks(256).all(|chunk| chunk.iter().fold(true, |ok, v| ok & v.is_finite())) {
+    // A vectorizable scan first (in parallel for a large batch: a value
+    // costs a small fraction of a step); the position only when something is wrong.
+    let finite = |chunk: &[f32]| chunk.iter().fold(true, |ok, v| ok & v.is_finite());
+    let chunk = parallel::chunk_len(values.len().div_ceil(256), values.len() / 16) * 256;
+    if parallel::all_chunks(values, chunk, values.len() / 16, |chunk| chunk.chunks(256).all(finite)) {
         return Ok(());
     }
     match values.iter().position(|v| !v.is_finite()) {
@@ -359,19 +362,34 @@ pub struct GateOut<'a> {
 
 /// Gates a batch of logits: see the [module documentation](self).
 pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> {
-    let tokens = check(scores, options)?;
-    let slots = tokens * options.k;
-    let (mut experts, mut weights, mut positions) = (vec![-1; slots], vec![0.0; slots], vec![-1; slots]);
-    let mut counts = vec![0; options.experts];
-    let out = GateOut { experts: &mut experts, weights: &mut weights, positions: &mut positions, counts: &mut counts };
-    let kept = run(scores, options, out);
-    Ok(Gated { experts, weights, positions, counts, kept, dropped: slots - kept })
+    within_pool(scores, || {
+        let tokens = check(scores, options)?;
+        let slots = tokens * options.k;
+        let (mut experts, mut weights, mut positions) = (vec![-1; slots], vec![0.0; slots], vec![-1; slots]);
+        let mut counts = vec![0; options.experts];
+        let out =
+            GateOut { experts: &mut experts, weights: &mut weights, positions: &mut positions, counts: &mut counts };
+        let kept = run(scores, options, out);
+        Ok(Gated { experts, weights, positions, counts, kept, dropped: slots - kept })
+    })
+}
+
+/// Runs `f` from within Rayon's pool when the batch is large: the check
+/// and every pass of the gate are parallel loops, which then do not each
+/// pay a wake-up from outside the pool.
+fn within_pool<R: Send>(scores: &[f32], f: impl FnOnce() -> R + Send) -> R {
+    parallel::within_pool(scores.len().saturating_mul(8), f)
 }
 
 /// [`gate`] into the caller's arrays, for a loop that gates batch after
 /// batch without allocating its results. Returns the kept slots; the
 /// arrays' lengths are checked with the rest of the input, before any work.
 pub fn gate_into(scores: &[f32], options: &GateOptions, out: GateOut) -> Result<usize, InputError> {
+    within_pool(scores, || gate_into_pool(scores, options, out))
+}
+
+/// [`gate_into`], on whichever thread [`within_pool`] chose.
+fn gate_into_pool(scores: &[f32], options: &GateOptions, out: GateOut) -> Result<usize, InputError> {
     let tokens = check(scores, options)?;
     let slots = tokens * options.k;
     let lengths = [
@@ -394,14 +412,7 @@ pub fn gate_into(scores: &[f32], options: &GateOptions, out: GateOut) -> Result<
 
 /// The gate on checked inputs, into arrays of the right lengths holding -1,
 /// 0, -1 and 0; returns the kept slots.
-fn run(scores: &[f32], options: &GateOptions, out: GateOut) -> usize {
-    // Every pass below is a parallel loop: entered once from within the
-    // pool, they do not each pay a wake-up from outside it.
-    parallel::within_pool(scores.len().saturating_mul(8), || run_passes(scores, options, out))
-}
-
-/// [`run`]'s passes: the choice, capacity, then weights and places.
-fn run_passes(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
+fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
     let (experts, k) = (options.experts, options.k);
     let width = options.width();
     let mut slot_scores = vec![0.0f64; out.experts.len()];

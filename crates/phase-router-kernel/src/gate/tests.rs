@@ -3,6 +3,12 @@ use crate::strategy::Strategy;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// Higher value first, then the lower index: the order of every choice the
+/// gate makes among experts or groups (values are finite).
+fn best_first(a: (f64, u32), b: (f64, u32)) -> std::cmp::Ordering {
+    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1))
+}
+
 fn logits(rng: &mut ChaCha8Rng, tokens: usize, experts: usize, levels: u32) -> Vec<f32> {
     // Few distinct levels make ties between experts and between tokens common.
     (0..tokens * experts).map(|_| (rng.gen_range(0..levels) as f32) * 0.5 - 1.0).collect()
@@ -385,11 +391,11 @@ fn candidates_by_sort(row: &[f32], options: &GateOptions, width: usize) -> Vec<(
                 (rating, group as u32)
             })
             .collect();
-        ratings.sort_by(|&a, &b| choose::best_first(a, b));
+        ratings.sort_by(|&a, &b| best_first(a, b));
         let chosen: Vec<u32> = ratings[..g.topk].iter().map(|r| r.1).collect();
         eligible.retain(|&e| chosen.contains(&(e / size as u32)));
     }
-    eligible.sort_by(|&a, &b| choose::best_first((selection[a as usize], a), (selection[b as usize], b)));
+    eligible.sort_by(|&a, &b| best_first((selection[a as usize], a), (selection[b as usize], b)));
     eligible[..width].iter().map(|&e| (e, score[e as usize].to_bits())).collect()
 }
 
