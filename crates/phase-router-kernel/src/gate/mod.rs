@@ -59,6 +59,7 @@ pub(crate) mod choose;
 mod exp;
 mod maximize;
 mod replicas;
+mod spare;
 
 pub use bias::update_bias;
 pub use choose::Candidate;
@@ -431,11 +432,13 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
         (Some(caps), Overflow::Reroute) => {
             let candidates = candidates(scores, options);
             assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
+            spare::keep(candidates);
         }
         (Some(caps), Overflow::Maximize { slot_share }) => {
             let candidates = candidates(scores, options);
             assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
             maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
+            spare::keep(candidates);
         }
     }
     finish(&slot_scores, k, options, &mut out);
@@ -446,7 +449,7 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
 pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
     let (experts, width) = (options.experts, options.width());
     let tokens = scores.len() / experts;
-    let mut out = vec![Candidate::default(); tokens * width];
+    let mut out = spare::take(tokens * width);
     // A few exponentials and comparisons per logit.
     let work = scores.len().saturating_mul(8);
     let per_chunk = parallel::chunk_len(tokens, work);
