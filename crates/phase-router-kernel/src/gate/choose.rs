@@ -284,10 +284,17 @@ fn cut_in_blocks<const B: usize>(values: &[f64], segments: &[(usize, usize)], wi
     // The `width`-th largest maximum is the largest that at least `width`
     // maxima reach: all pairs compared, and a select instead of a branch
     // (which would go either way at random).
+    // The counts run down whole arrays of lanes (one vector compare and add
+    // per maximum), in 64-bit lanes like the maxima.
+    let mut reached = [0u64; B];
+    for &other in &maxima {
+        for (count, &m) in reached.iter_mut().zip(&maxima) {
+            *count += u64::from(other >= m);
+        }
+    }
     let mut cut = f64::NEG_INFINITY;
-    for &m in &maxima {
-        let reached = maxima.iter().fold(0u32, |count, &other| count + u32::from(other >= m));
-        cut = larger(cut, if reached as usize >= width { m } else { f64::NEG_INFINITY });
+    for (&m, &count) in maxima.iter().zip(&reached) {
+        cut = larger(cut, if count as usize >= width { m } else { f64::NEG_INFINITY });
     }
     cut
 }
