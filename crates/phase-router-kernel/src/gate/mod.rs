@@ -523,9 +523,13 @@ fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut GateOut) 
         let first = chunk * per_chunk;
         let slots = &slots[first..first + weights.len()];
         let mut next = starts[chunk * experts..(chunk + 1) * experts].to_vec();
-        for (p, &e) in positions.iter_mut().zip(slots).filter(|(_, &e)| e >= 0) {
-            *p = next[e as usize];
-            next[e as usize] += 1;
+        // No branch on whether a slot is kept: under a cap that goes either
+        // way at random. An empty slot reads expert 0's place and leaves it.
+        for (p, &e) in positions.iter_mut().zip(slots) {
+            let (kept, expert) = (e >= 0, e.max(0) as usize);
+            let place = next[expert];
+            *p = if kept { place } else { -1 };
+            next[expert] += i32::from(kept);
         }
         for (t, weight) in weights.chunks_mut(k).enumerate() {
             let at = t * k;
@@ -536,8 +540,10 @@ fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut GateOut) 
 
 /// One token's weights: see the module documentation.
 fn token_weights(experts: &[i32], scores: &[f64], options: &GateOptions, out: &mut [f32]) {
-    let kept = experts.iter().filter(|&&e| e >= 0).count();
-    let sum: f64 = experts.iter().zip(scores).filter(|(&e, _)| e >= 0).map(|(_, &s)| s).sum();
+    // Empty slots add 0 (scores are not negative, so the sum is the same),
+    // instead of a branch that goes either way at random.
+    let kept = experts.iter().map(|&e| usize::from(e >= 0)).sum::<usize>();
+    let sum = experts.iter().zip(scores).fold(0.0, |sum, (&e, &s)| sum + if e >= 0 { s } else { 0.0 });
     for ((w, &e), &s) in out.iter_mut().zip(experts).zip(scores) {
         *w = if e < 0 {
             0.0

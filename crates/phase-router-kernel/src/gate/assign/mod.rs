@@ -52,10 +52,10 @@ pub fn drop(k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
             let lens = (per_chunk, per_chunk);
             parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
                 let first = chunk * per_chunk;
+                // A select, not a branch: which slots go follows no pattern.
                 for (i, (e, &score)) in experts.iter_mut().zip(scores.iter()).enumerate() {
-                    if bound::ranked(score, first + i) > bounds[*e as usize] {
-                        *e = -1;
-                    }
+                    let dropped = bound::ranked(score, first + i) > bounds[*e as usize];
+                    *e = if dropped { -1 } else { *e };
                 }
             });
         }
