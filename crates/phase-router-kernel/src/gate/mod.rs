@@ -507,8 +507,10 @@ fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut GateOut) 
         work,
         || (),
         |_, chunk, counts| {
-            for &e in slots[chunk * per_chunk..].iter().take(per_chunk).filter(|&&e| e >= 0) {
-                counts[e as usize] += 1;
+            // Empty slots add 0 to expert 0 instead of taking a branch: under
+            // a cap, which slots are empty follows no pattern.
+            for &e in slots[chunk * per_chunk..].iter().take(per_chunk) {
+                counts[e.max(0) as usize] += i32::from(e >= 0);
             }
         },
     );
@@ -540,20 +542,20 @@ fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut GateOut) 
 
 /// One token's weights: see the module documentation.
 fn token_weights(experts: &[i32], scores: &[f64], options: &GateOptions, out: &mut [f32]) {
-    // Empty slots add 0 (scores are not negative, so the sum is the same),
-    // instead of a branch that goes either way at random.
+    // Empty slots count 0 and add 0 (scores are not negative, so the sum is
+    // the same), and each weight is computed, then zeroed for an empty slot:
+    // no branch on which slots are empty, which under a cap follows no pattern.
     let kept = experts.iter().map(|&e| usize::from(e >= 0)).sum::<usize>();
-    let sum = experts.iter().zip(scores).fold(0.0, |sum, (&e, &s)| sum + if e >= 0 { s } else { 0.0 });
+    let sum = experts.iter().zip(scores).fold(0.0, |sum, (&e, &s)| sum + s * f64::from(u8::from(e >= 0)));
     for ((w, &e), &s) in out.iter_mut().zip(experts).zip(scores) {
-        *w = if e < 0 {
-            0.0
-        } else if !options.renormalize {
+        let weight = if !options.renormalize {
             (s * options.scale) as f32
         } else if sum > 0.0 {
             (s / sum * options.scale) as f32
         } else {
             (options.scale / kept as f64) as f32
         };
+        *w = if e >= 0 { weight } else { 0.0 };
     }
 }
 
