@@ -282,10 +282,10 @@ fn cut_in_blocks<const B: usize>(values: &[f64], segments: &[(usize, usize)], wi
         }
     }
     // The `width`-th largest maximum is the largest that at least `width`
-    // maxima reach: all pairs compared, and a select instead of a branch
-    // (which would go either way at random).
-    // The counts run down whole arrays of lanes (one vector compare and add
-    // per maximum), in 64-bit lanes like the maxima.
+    // maxima reach: all pairs compared, the counts running down whole
+    // arrays of 64-bit lanes like the maxima (one vector compare and add per
+    // maximum), and a select instead of a branch (which would go either way
+    // at random).
     let mut reached = [0u64; B];
     for &other in &maxima {
         for (count, &m) in reached.iter_mut().zip(&maxima) {

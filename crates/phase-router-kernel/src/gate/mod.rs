@@ -325,11 +325,13 @@ pub fn check(scores: &[f32], options: &GateOptions) -> Result<usize, InputError>
 }
 
 fn check_finite(values: &[f32], argument: &'static str) -> Result<(), InputError> {
-    // A vectorizable scan first (in parallel for a large batch: a value
-    // costs a small fraction of a step); the position only when something is wrong.
-    let finite = |chunk: &[f32]| chunk.iter().fold(true, |ok, v| ok & v.is_finite());
-    let chunk = parallel::chunk_len(values.len().div_ceil(256), values.len() / 16) * 256;
-    if parallel::all_chunks(values, chunk, values.len() / 16, |chunk| chunk.chunks(256).all(finite)) {
+    // A vectorizable scan first, 256 values at a time (in parallel for a
+    // large batch: a value costs a small fraction of a step); the position
+    // only when something is wrong.
+    let finite = |block: &[f32]| block.iter().fold(true, |ok, v| ok & v.is_finite());
+    let work = values.len() / 16;
+    let chunk = parallel::chunk_len(values.len(), work).next_multiple_of(256);
+    if parallel::all_chunks(values, chunk, work, |chunk| chunk.chunks(256).all(finite)) {
         return Ok(());
     }
     match values.iter().position(|v| !v.is_finite()) {
@@ -379,7 +381,13 @@ pub fn gate(scores: &[f32], options: &GateOptions) -> Result<Gated, InputError> 
 /// and every pass of the gate are parallel loops, which then do not each
 /// pay a wake-up from outside the pool.
 fn within_pool<R: Send>(scores: &[f32], f: impl FnOnce() -> R + Send) -> R {
-    parallel::within_pool(scores.len().saturating_mul(8), f)
+    parallel::within_pool(choice_work(scores), f)
+}
+
+/// The work of choosing for every token, in [`parallel`]'s steps: a few
+/// exponentials and comparisons per logit.
+fn choice_work(scores: &[f32]) -> usize {
+    scores.len().saturating_mul(8)
 }
 
 /// [`gate`] into the caller's arrays, for a loop that gates batch after
@@ -450,8 +458,7 @@ pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
     let (experts, width) = (options.experts, options.width());
     let tokens = scores.len() / experts;
     let mut out = spare::take(tokens * width);
-    // A few exponentials and comparisons per logit.
-    let work = scores.len().saturating_mul(8);
+    let work = choice_work(scores);
     let per_chunk = parallel::chunk_len(tokens, work);
     let cpu = arch::cpu();
     parallel::for_each_chunk(&mut out, per_chunk * width, work, choose::Scratch::default, |scratch, chunk, rows| {
@@ -473,7 +480,7 @@ const BLOCK_TOKENS: usize = 256;
 fn choose_slots(scores: &[f32], options: &GateOptions, slots: &mut assign::Slots) {
     let (experts, k) = (options.experts, options.k);
     let tokens = scores.len() / experts;
-    let work = scores.len().saturating_mul(8);
+    let work = choice_work(scores);
     let per_chunk = parallel::chunk_len(tokens, work);
     let cpu = arch::cpu();
     let lens = (per_chunk * k, per_chunk * k);
