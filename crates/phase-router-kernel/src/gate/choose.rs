@@ -10,6 +10,7 @@
 //! so every copy gives the same bits.
 
 use super::exp::exp;
+use super::short;
 use super::{GateOptions, Scoring};
 
 /// One of a token's best eligible experts.
@@ -37,9 +38,24 @@ pub struct Scratch {
 }
 
 /// Fills `out` (`width` candidates per token) for the tokens whose logits
-/// are `logits` (`options.experts` per token): [`token`] for each.
+/// are `logits` (`options.experts` per token): [`token`] for each, or for
+/// short rows [`short::Block::choose`] for each block of tokens and [`token`] for
+/// the tokens after the last whole block.
 #[inline(always)]
 pub fn rows(options: &GateOptions, logits: &[f32], width: usize, scratch: &mut Scratch, out: &mut [Candidate]) {
+    let (mut logits, mut out) = (logits, out);
+    if short::applies(options, width) {
+        let blocks = logits.len() / (short::LANES * options.experts);
+        let (head, tail) = logits.split_at(blocks * short::LANES * options.experts);
+        let (head_out, tail_out) = out.split_at_mut(blocks * short::LANES * width);
+        let pairs =
+            head.chunks_exact(short::LANES * options.experts).zip(head_out.chunks_exact_mut(short::LANES * width));
+        let mut arrays = short::Block::new();
+        for (block, candidates) in pairs {
+            arrays.choose(options, block, width, scratch, candidates);
+        }
+        (logits, out) = (tail, tail_out);
+    }
     for (row, candidates) in logits.chunks_exact(options.experts).zip(out.chunks_exact_mut(width)) {
         token(options, row, scratch, candidates);
     }
@@ -52,7 +68,7 @@ const LANES: usize = 8;
 /// `b` if it is greater, else `a`: one vector max instruction (`f64::max`
 /// would add a NaN check, and the inputs are finite).
 #[inline(always)]
-fn larger<T: PartialOrd>(a: T, b: T) -> T {
+pub(super) fn larger<T: PartialOrd>(a: T, b: T) -> T {
     if b > a {
         b
     } else {
@@ -320,14 +336,23 @@ pub fn token(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mu
 fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) -> bool {
     let Scratch { score: ex, best, passed, .. } = scratch;
     let sum = exponentials(row, ex);
-    let width = out.len();
     // One more than the width, to check the cut.
-    let keep = (width + 1).min(row.len());
+    let keep = (out.len() + 1).min(row.len());
     best.clear();
     best.resize(keep, (0.0, 0));
     top_segments(ex, &[(0, row.len())], passed, best);
+    softmax_candidates(best.iter().copied(), sum, out)
+}
+
+/// The candidates from a token's best exponentials (best first, one more
+/// than `out.len()` when the row has more) and their `sum`, or false when
+/// the division rounds two of them to one score where that could change the
+/// choice or its order.
+#[inline(always)]
+pub(super) fn softmax_candidates(best: impl Iterator<Item = (f64, u32)>, sum: f64, out: &mut [Candidate]) -> bool {
+    let width = out.len();
     let mut previous: Option<(f64, f64)> = None;
-    for (i, &(value, e)) in best.iter().enumerate() {
+    for (i, (value, e)) in best.enumerate() {
         let score = value / sum;
         if let Some((last_value, last_score)) = previous {
             if score == last_score && value != last_value {
@@ -347,7 +372,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 
 /// Any scoring, bias and groups: every score, then the best by selection score.
 #[inline(always)]
-fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
+pub(super) fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
     let Scratch { score, selection, order, groups, top_groups, best, passed, segments } = scratch;
     match options.scoring {

@@ -59,6 +59,7 @@ pub(crate) mod choose;
 mod exp;
 mod maximize;
 mod replicas;
+mod short;
 mod spare;
 
 pub use bias::update_bias;

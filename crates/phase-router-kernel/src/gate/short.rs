@@ -1,0 +1,270 @@
+//! Short rows (at most [`MAX_EXPERTS`] experts, no groups), [`LANES`]
+//! tokens at a time: token `t` of a block in lane `t` of every array, so
+//! that each step (the row maximum, the exponentials, the sums, the choice)
+//! is one vertical operation over the block's tokens. Per token, a short row
+//! is too little work for vectors along the row: the horizontal steps
+//! (maxima, ranks, moving values between lanes) cost more than the
+//! arithmetic.
+//!
+//! The choice is an insertion network ([`choose`]): the experts pass through
+//! `keep` places, best first. No branch depends on the values.
+//!
+//! Every value is computed by the same operations in the same order as
+//! [`super::choose::token`] (the maximum of the `f32` logits, `exp(x - max)`,
+//! the four interleaved partial sums, one division), so the bits are the
+//! same; a test compares the two.
+
+use super::choose::{general, larger, softmax_candidates, Candidate, Scratch};
+use super::exp::exp;
+use super::{GateOptions, Scoring};
+
+/// Tokens per block: eight `f64` lanes fill an AVX-512 vector, two AVX2 ones.
+pub const LANES: usize = 8;
+
+/// The longest row this path takes; longer rows go through the per-token
+/// filter, which skips most of a row.
+pub const MAX_EXPERTS: usize = 32;
+
+/// Whether [`block`] serves these options with `width` candidates per token.
+#[inline(always)]
+pub fn applies(options: &GateOptions, width: usize) -> bool {
+    options.groups.is_none() && options.experts <= MAX_EXPERTS && width <= options.experts
+}
+
+/// A block's values, expert by expert: `values[e][t]` is token `t`'s value for expert `e`.
+type Columns = [[f64; LANES]; MAX_EXPERTS];
+
+/// Each token's best values so far, best first (`[place][token]`), and their
+/// experts: `u64`, as wide as the values, so that one compare's mask selects both.
+type Places = ([[f64; LANES]; MAX_EXPERTS + 1], [[u64; LANES]; MAX_EXPERTS + 1]);
+
+/// The arrays a run of blocks reuses, made once per run rather than per block.
+pub struct Block {
+    score: Columns,
+    selection: Columns,
+    best: Places,
+}
+
+impl Block {
+    pub fn new() -> Self {
+        let columns = [[0.0; LANES]; MAX_EXPERTS];
+        Block {
+            score: columns,
+            selection: columns,
+            best: ([[0.0; LANES]; MAX_EXPERTS + 1], [[0; LANES]; MAX_EXPERTS + 1]),
+        }
+    }
+
+    /// Fills `out` (`width` candidates for each of the [`LANES`] tokens whose
+    /// logits are `logits`) as [`super::choose::token`] does for each token.
+    #[inline(always)]
+    pub fn choose(
+        &mut self,
+        options: &GateOptions,
+        logits: &[f32],
+        width: usize,
+        scratch: &mut Scratch,
+        out: &mut [Candidate],
+    ) {
+        let experts = options.experts;
+        let Block { score, selection, best } = self;
+        match options.scoring {
+            Scoring::Softmax => {
+                let sum = exponentials(logits, experts, score);
+                if options.bias.is_none() {
+                    return by_exponentials(options, logits, score, &sum, width, best, scratch, out);
+                }
+                for column in score.iter_mut().take(experts) {
+                    for (s, total) in column.iter_mut().zip(&sum) {
+                        *s /= total;
+                    }
+                }
+            }
+            Scoring::Sigmoid => sigmoids(logits, experts, score),
+        }
+        let bias = options.bias.unwrap_or(&[]);
+        for (e, (column, scores)) in selection.iter_mut().zip(score.iter()).enumerate().take(experts) {
+            let b = bias.get(e).map_or(0.0, |&b| b as f64);
+            for (s, &score) in column.iter_mut().zip(scores) {
+                *s = if bias.is_empty() { score } else { score + b };
+            }
+        }
+        network(selection, experts, width, best);
+        for (t, candidates) in out.chunks_exact_mut(width).enumerate() {
+            for (i, c) in candidates.iter_mut().enumerate() {
+                let e = best.1[i][t] as usize;
+                *c = Candidate { expert: e as u32, score: score[e][t], selection: best.0[i][t] };
+            }
+        }
+    }
+}
+
+/// Softmax without a bias: the best by exponential, one more than the width
+/// to check the cut, then each token's division (as the per-token path
+/// does); a token whose division could tie goes the general way.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn by_exponentials(
+    options: &GateOptions,
+    logits: &[f32],
+    exponentials: &Columns,
+    sum: &[f64; LANES],
+    width: usize,
+    best: &mut Places,
+    scratch: &mut Scratch,
+    out: &mut [Candidate],
+) {
+    let keep = (width + 1).min(options.experts);
+    network(exponentials, options.experts, keep, best);
+    for (t, (row, candidates)) in logits.chunks_exact(options.experts).zip(out.chunks_exact_mut(width)).enumerate() {
+        let values = (0..keep).map(|i| (best.0[i][t], best.1[i][t] as u32));
+        if !softmax_candidates(values, sum[t], candidates) {
+            general(options, row, scratch, candidates);
+        }
+    }
+}
+
+/// `1 / (1 + exp(-x))` of every logit into `out`.
+#[inline(always)]
+fn sigmoids(logits: &[f32], experts: usize, out: &mut Columns) {
+    for (e, column) in out.iter_mut().enumerate().take(experts) {
+        for (t, s) in column.iter_mut().enumerate() {
+            *s = -(logits[t * experts + e] as f64);
+        }
+    }
+    for s in &mut out.as_flattened_mut()[..experts * LANES] {
+        *s = 1.0 / (1.0 + exp(*s));
+    }
+}
+
+/// `exp(x - max)` of every logit into `out`, and each token's sum in the
+/// documented order (four interleaved partial sums, `(s0 + s1) + (s2 + s3)`).
+#[inline(always)]
+fn exponentials(logits: &[f32], experts: usize, out: &mut Columns) -> [f64; LANES] {
+    let mut max = [f32::NEG_INFINITY; LANES];
+    for (t, m) in max.iter_mut().enumerate() {
+        for &x in &logits[t * experts..(t + 1) * experts] {
+            *m = larger(*m, x);
+        }
+    }
+    // The arguments first, expert by expert, then the exponentials in one
+    // loop over them: the compiler vectorizes a loop over a slice, not the
+    // same work cut into columns.
+    for (e, column) in out.iter_mut().enumerate().take(experts) {
+        for (t, (x, &m)) in column.iter_mut().zip(&max).enumerate() {
+            *x = logits[t * experts + e] as f64 - m as f64;
+        }
+    }
+    for x in &mut out.as_flattened_mut()[..experts * LANES] {
+        *x = exp(*x);
+    }
+    let mut sums = [[0.0f64; LANES]; 4];
+    for (e, column) in out.iter().enumerate().take(experts) {
+        for (partial, &x) in sums[e % 4].iter_mut().zip(column) {
+            *partial += x;
+        }
+    }
+    let mut sum = [0.0; LANES];
+    for (t, s) in sum.iter_mut().enumerate() {
+        *s = (sums[0][t] + sums[1][t]) + (sums[2][t] + sums[3][t]);
+    }
+    sum
+}
+
+/// Each token's `keep` best values of the first `experts` columns into
+/// `best`, best first, ties to the lower expert: the insertion network. The
+/// experts pass from the last to the first, so that each one comes ahead of
+/// every equal value already placed; and a value it pushes down comes ahead
+/// of the next place's value too (the places are in order). So one test,
+/// `>=`, serves every step.
+#[inline(always)]
+fn network(values: &Columns, experts: usize, keep: usize, best: &mut Places) {
+    let (places, indices) = best;
+    for (place, index) in places.iter_mut().zip(indices.iter_mut()).take(keep) {
+        (*place, *index) = ([f64::NEG_INFINITY; LANES], [0; LANES]);
+    }
+    for e in (0..experts).rev() {
+        let (mut value, mut expert) = (values[e], [e as u64; LANES]);
+        for (place, index) in places.iter_mut().zip(indices.iter_mut()).take(keep) {
+            let lanes = place.iter_mut().zip(index.iter_mut()).zip(value.iter_mut().zip(expert.iter_mut()));
+            for ((p, i), (v, x)) in lanes {
+                let ahead = *v >= *p;
+                let (place, value) = (pick(ahead, *v, *p), pick(ahead, *p, *v));
+                let (index, expert) = (pick(ahead, *x, *i), pick(ahead, *i, *x));
+                (*p, *v, *i, *x) = (place, value, index, expert);
+            }
+        }
+    }
+}
+
+/// `a` if `ahead`, else `b`: a select, which the compiler vectorizes.
+#[inline(always)]
+fn pick<T>(ahead: bool, a: T, b: T) -> T {
+    if ahead {
+        a
+    } else {
+        b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::choose::{rows, token, Candidate, Scratch};
+    use super::super::{GateOptions, Scoring};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Each candidate as bits, so that the comparison is bit for bit.
+    fn bits(candidates: &[Candidate]) -> Vec<(u32, u64, u64)> {
+        candidates.iter().map(|c| (c.expert, c.score.to_bits(), c.selection.to_bits())).collect()
+    }
+
+    /// Blocks of tokens choose as each token on its own: softmax with and
+    /// without a bias, sigmoid, rows of equal values, close values whose
+    /// division ties, exponentials that underflow, every width, and batches
+    /// that are not whole blocks.
+    #[test]
+    fn blocks_choose_as_single_tokens() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for round in 0..600 {
+            let experts = [1, 2, 3, 7, 8, 9, 16, 24, 31, 32][round % 10];
+            let k = rng.gen_range(1..=experts);
+            let width = rng.gen_range(k..=experts);
+            let tokens = rng.gen_range(1..40);
+            let levels = [2, 1000, 1 << 24][round % 3];
+            let mut logits: Vec<f32> =
+                (0..tokens * experts).map(|_| rng.gen_range(0..levels) as f32 * 8.0 / levels as f32 - 4.0).collect();
+            if round % 5 == 0 {
+                logits.iter_mut().step_by(3).for_each(|x| *x -= 760.0);
+            }
+            if round % 7 == 0 {
+                // Neighbouring floats: exponentials that differ by one unit,
+                // which the division may round to one score.
+                logits.iter_mut().enumerate().for_each(|(i, x)| *x = 1.0 + (i % 3) as f32 * f32::EPSILON);
+            }
+            let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(-0.05..0.05)).collect();
+            let options = GateOptions {
+                scoring: if round % 3 == 0 { Scoring::Sigmoid } else { Scoring::Softmax },
+                bias: (round % 4 < 2).then_some(&bias[..]),
+                ..GateOptions::new(experts, k)
+            };
+            let mut blocks = vec![Candidate::default(); tokens * width];
+            rows(&options, &logits, width, &mut Scratch::default(), &mut blocks);
+            let mut single = vec![Candidate::default(); tokens * width];
+            let mut scratch = Scratch::default();
+            for (row, out) in logits.chunks_exact(experts).zip(single.chunks_exact_mut(width)) {
+                token(&options, row, &mut scratch, out);
+            }
+            let (blocks, single) = (bits(&blocks), bits(&single));
+            if let Some(at) = (0..blocks.len()).find(|&i| blocks[i] != single[i]) {
+                let t = at / width;
+                let row = &logits[t * experts..(t + 1) * experts];
+                panic!(
+                    "round {round}: {experts} experts, width {width}, token {t} {row:?}: {:?} != {:?}",
+                    &blocks[t * width..(t + 1) * width],
+                    &single[t * width..(t + 1) * width]
+                );
+            }
+        }
+    }
+}
