@@ -18,14 +18,15 @@ use super::choose::{general, larger, softmax_candidates, Candidate, Scratch};
 use super::exp::exp;
 use super::{GateOptions, Scoring};
 
-/// Tokens per block: eight `f64` lanes fill an AVX-512 vector, two AVX2 ones.
-pub const LANES: usize = 8;
+/// Tokens per block: two AVX-512 vectors of `f64` (four AVX2 ones), so that
+/// each step of the network has independent chains to overlap.
+pub const LANES: usize = 16;
 
 /// The longest row this path takes; longer rows go through the per-token
 /// filter, which skips most of a row.
-pub const MAX_EXPERTS: usize = 32;
+pub const MAX_EXPERTS: usize = 64;
 
-/// Whether [`block`] serves these options with `width` candidates per token.
+/// Whether [`Block::choose`] serves these options with `width` candidates per token.
 #[inline(always)]
 pub fn applies(options: &GateOptions, width: usize) -> bool {
     options.groups.is_none() && options.experts <= MAX_EXPERTS && width <= options.experts
@@ -38,7 +39,8 @@ type Columns = [[f64; LANES]; MAX_EXPERTS];
 /// experts: `u64`, as wide as the values, so that one compare's mask selects both.
 type Places = ([[f64; LANES]; MAX_EXPERTS + 1], [[u64; LANES]; MAX_EXPERTS + 1]);
 
-/// The arrays a run of blocks reuses, made once per run rather than per block.
+/// The arrays one thread reuses from block to block (in its [`Scratch`],
+/// made on its first block).
 pub struct Block {
     score: Columns,
     selection: Columns,
@@ -227,10 +229,10 @@ mod tests {
     fn blocks_choose_as_single_tokens() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         for round in 0..600 {
-            let experts = [1, 2, 3, 7, 8, 9, 16, 24, 31, 32][round % 10];
+            let experts = [1, 2, 3, 7, 8, 9, 16, 31, 48, 64][round % 10];
             let k = rng.gen_range(1..=experts);
             let width = rng.gen_range(k..=experts);
-            let tokens = rng.gen_range(1..40);
+            let tokens = rng.gen_range(1..50);
             let levels = [2, 1000, 1 << 24][round % 3];
             let mut logits: Vec<f32> =
                 (0..tokens * experts).map(|_| rng.gen_range(0..levels) as f32 * 8.0 / levels as f32 - 4.0).collect();

@@ -74,7 +74,8 @@ mod tests {
             let experts = [1, 3, 8, 13, 64, 100, 128, 256][round % 8];
             let k = rng.gen_range(1..=experts.min(9));
             let width = rng.gen_range(k..=experts.min(2 * k + 1));
-            let rows = 7;
+            // A block of short rows (`gate::short`) and rows after it.
+            let rows = 23;
             let levels = [3, 1000, 1 << 24][round % 3];
             let mut logits: Vec<f32> =
                 (0..rows * experts).map(|_| rng.gen_range(0..levels) as f32 * 8.0 / levels as f32 - 4.0).collect();
