@@ -425,7 +425,7 @@ fn gate_into_pool(scores: &[f32], options: &GateOptions, out: GateOut) -> Result
 fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
     let (experts, k) = (options.experts, options.k);
     let width = options.width();
-    let mut slot_scores = vec![0.0f64; out.experts.len()];
+    let mut slot_scores = spare::SLOT_SCORES.take(out.experts.len());
     let mut slots = assign::Slots { experts: &mut *out.experts, scores: &mut slot_scores };
     let caps: Option<Vec<u64>> = match options.capacity {
         Capacity::Unlimited => None,
@@ -441,16 +441,17 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
         (Some(caps), Overflow::Reroute) => {
             let candidates = candidates(scores, options);
             assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
-            spare::keep(candidates);
+            spare::CANDIDATES.keep(candidates);
         }
         (Some(caps), Overflow::Maximize { slot_share }) => {
             let candidates = candidates(scores, options);
             assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
             maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
-            spare::keep(candidates);
+            spare::CANDIDATES.keep(candidates);
         }
     }
     finish(&slot_scores, k, options, &mut out);
+    spare::SLOT_SCORES.keep(slot_scores);
     out.counts.iter().map(|&c| c as usize).sum()
 }
 
@@ -458,7 +459,7 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
 pub fn candidates(scores: &[f32], options: &GateOptions) -> Vec<Candidate> {
     let (experts, width) = (options.experts, options.width());
     let tokens = scores.len() / experts;
-    let mut out = spare::take(tokens * width);
+    let mut out = spare::CANDIDATES.take(tokens * width);
     let work = choice_work(scores);
     let per_chunk = parallel::chunk_len(tokens, work);
     let cpu = arch::cpu();

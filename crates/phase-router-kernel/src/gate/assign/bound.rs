@@ -27,6 +27,7 @@
 use super::descending;
 use super::scatter;
 use crate::gate::choose::Candidate;
+use crate::gate::spare;
 use crate::parallel;
 use std::ops::Range;
 
@@ -69,7 +70,7 @@ where
 {
     let counts = scatter::count(chunks, caps.len(), work, |chunk| items(chunk).map(|(expert, _)| expert));
     let totals = scatter::totals(&counts);
-    let mut ranks = vec![0; totals.iter().sum()];
+    let mut ranks = spare::RANKS.take(totals.iter().sum());
     scatter::place(&counts, &mut ranks, work, &items);
     let mut by_expert: Vec<&mut [Rank]> = Vec::with_capacity(caps.len());
     let mut rest = ranks.as_mut_slice();
@@ -98,6 +99,7 @@ where
             }
         },
     );
+    spare::RANKS.keep(ranks);
     bounds
 }
 

@@ -12,6 +12,8 @@ mod bound;
 mod order;
 mod scatter;
 
+pub use bound::Rank;
+
 /// Where the assignment is written: `k` slots per token.
 pub struct Slots<'a> {
     /// Expert of each slot, -1 when empty.
