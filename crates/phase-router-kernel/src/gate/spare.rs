@@ -5,7 +5,8 @@
 //! (24 bytes for each of a token's `width` candidates, 1.5 MB at 16384
 //! tokens and width 4), each slot's score (8 bytes a slot) and, for `drop`
 //! and `reroute` by score, the ranks the experts select from (16 bytes an
-//! offer). Freshly allocated, their pages come from the operating system,
+//! offer), and for `reroute` by score the packed pairs it sorts (three
+//! words a candidate). Freshly allocated, their pages come from the operating system,
 //! which maps and zeroes each one on first touch: at E = 8 those page faults
 //! took more of `reroute`'s CPU time than the choice that fills the
 //! candidates, and at E = 128 about a tenth of `drop`'s. So the array of the
@@ -30,6 +31,8 @@ pub static CANDIDATES: Spare<Candidate> = Spare::new();
 pub static SLOT_SCORES: Spare<f64> = Spare::new();
 /// The offers each expert selects its bound from.
 pub static RANKS: Spare<Rank> = Spare::new();
+/// The packed pairs that `reroute` by score sorts.
+pub static WORDS: Spare<u64> = Spare::new();
 
 impl<T: Clone + Default> Spare<T> {
     const fn new() -> Self {

@@ -81,7 +81,7 @@ pub fn reroute(candidates: &[Candidate], width: usize, k: usize, caps: &[u64], p
         Priority::Score => parallel::within_pool(candidates.len().saturating_mul(4), || {
             let bounds = bound::bounds(candidates, width, k, caps);
             let keep = |p: usize| bound::rank(candidates, p) <= bounds[candidates[p].expert as usize];
-            greedy(order::by_key(candidates, packing, keep).into_iter(), packing, k, caps)
+            order::by_key(candidates, packing, keep, |words| greedy(words.iter().copied(), packing, k, caps))
         }),
     };
     write(candidates, width, &taken, slots);

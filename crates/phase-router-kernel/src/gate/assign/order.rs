@@ -18,6 +18,7 @@ const DIGIT_BITS: u32 = 11;
 use super::descending;
 use super::scatter;
 use crate::gate::choose::Candidate;
+use crate::gate::spare;
 use crate::parallel;
 
 /// Where a word holds a pair's token, its place in the token's row of
@@ -85,77 +86,88 @@ pub fn key(candidates: &[Candidate], pair: usize) -> (u64, u64, usize) {
     (descending(c.selection), descending(c.score), pair)
 }
 
-/// The pairs that `keep` keeps, packed, in the order of [`key`].
-pub fn by_key(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<u64> {
-    let kept = kept_words(candidates, packing, keep);
-    let len: usize = kept.iter().map(Vec::len).sum();
+/// `read(words)` of the pairs that `keep` keeps, packed, in the order of
+/// [`key`]. The words live in one spare array (three times the candidates:
+/// the kept words, then two for the sort to pass between), kept for the next
+/// call, whose fresh pages would cost page faults.
+pub fn by_key<R>(
+    candidates: &[Candidate],
+    packing: Packing,
+    keep: impl Fn(usize) -> bool + Sync,
+    read: impl FnOnce(&[u64]) -> R,
+) -> R {
+    let mut arrays = spare::WORDS.take(3 * candidates.len());
+    let (kept, rest) = arrays.split_at_mut(candidates.len());
+    let (ping, pong) = rest.split_at_mut(candidates.len());
+    let kept = kept_words(candidates, packing, keep, kept);
+    let len: usize = kept.iter().map(|words| words.len()).sum();
     let work = len.saturating_mul(4);
     let per_chunk = parallel::chunk_len(len, work);
     let (lowest, highest) = sorted_bits(&kept, packing);
-    let (mut words, mut spare) = (Vec::new(), vec![0u64; len]);
+    let (mut words, mut spare) = (&mut ping[..len], &mut pong[..len]);
     let mut placed = false;
     for shift in (lowest..highest).step_by(DIGIT_BITS as usize) {
         // The first pass reads the kept words where they were written.
-        let sources: Vec<&[u64]> =
-            if placed { words.chunks(per_chunk).collect() } else { kept.iter().map(Vec::as_slice).collect() };
-        if radix_pass(&sources, &mut spare, shift, work) {
-            if placed {
-                std::mem::swap(&mut words, &mut spare);
-            } else {
-                words = std::mem::replace(&mut spare, vec![0u64; len]);
-                placed = true;
-            }
+        let sources: Vec<&[u64]> = if placed { words.chunks(per_chunk).collect() } else { kept.clone() };
+        if radix_pass(&sources, spare, shift, work) {
+            std::mem::swap(&mut words, &mut spare);
+            placed = true;
         }
     }
     if !placed {
-        words = kept.concat();
+        let mut rest = &mut *words;
+        for chunk in &kept {
+            let (head, tail) = rest.split_at_mut(chunk.len());
+            head.copy_from_slice(chunk);
+            rest = tail;
+        }
     }
-    sort_runs(candidates, packing, &mut words, lowest, per_chunk);
-    words
+    sort_runs(candidates, packing, words, lowest, per_chunk);
+    let result = read(words);
+    spare::WORDS.keep(arrays);
+    result
 }
 
 /// The bits the radix sort sorts, from the lowest to past the highest: up
 /// to the highest bit in which the words differ (all lie between the least
 /// and the greatest, so they share every bit above it), and 32 bits down
 /// from there, or to the top's lowest bit.
-fn sorted_bits(kept: &[Vec<u64>], packing: Packing) -> (u32, u32) {
-    let (least, greatest) = kept.iter().flatten().fold((u64::MAX, 0), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+fn sorted_bits(kept: &[&[u64]], packing: Packing) -> (u32, u32) {
+    let (least, greatest) = kept.iter().copied().flatten().fold((u64::MAX, 0), |(lo, hi), &w| (lo.min(w), hi.max(w)));
     let highest = u64::BITS - (least ^ greatest).leading_zeros();
     (highest.saturating_sub(32).max(packing.low_bits), highest)
 }
 
 /// The kept pairs' words, in pair order, in parallel over chunks of
-/// tokens: the words of each chunk's kept pairs.
-fn kept_words(candidates: &[Candidate], packing: Packing, keep: impl Fn(usize) -> bool + Sync) -> Vec<Vec<u64>> {
+/// tokens: each chunk writes its own part of `out` (as long as the
+/// candidates), and its kept words are the start of that part.
+fn kept_words<'a>(
+    candidates: &[Candidate],
+    packing: Packing,
+    keep: impl Fn(usize) -> bool + Sync,
+    out: &'a mut [u64],
+) -> Vec<&'a [u64]> {
     let (width, tokens) = (packing.width, packing.tokens);
     let work = candidates.len().saturating_mul(4);
     let per_chunk = parallel::chunk_len(tokens, work);
-    let mut kept = vec![Vec::new(); tokens.div_ceil(per_chunk)];
-    parallel::for_each_chunk(
-        &mut kept,
-        1,
-        work,
-        || (),
-        |_, chunk, kept| {
-            let rows = chunk * per_chunk..tokens.min((chunk + 1) * per_chunk);
-            let mut words = vec![0u64; rows.len() * width];
-            // Every pair's word goes to the next place, which moves on only
-            // for a kept pair: no branch on `keep`, whose outcome follows no
-            // pattern. The place is never past the pair's own.
-            let mut at = 0;
-            for t in rows {
-                for (place, c) in candidates[t * width..(t + 1) * width].iter().enumerate() {
-                    let top =
-                        descending(c.selection).checked_shr(packing.low_bits).map_or(0, |top| top << packing.low_bits);
-                    words[at] = top | packing.pack(c.expert, t, place);
-                    at += keep(t * width + place) as usize;
-                }
+    let mut lens = vec![0usize; tokens.div_ceil(per_chunk)];
+    parallel::for_each_chunk_pair(out, &mut lens, (per_chunk * width, 1), work, |chunk, words, len| {
+        let rows = chunk * per_chunk..tokens.min((chunk + 1) * per_chunk);
+        // Every pair's word goes to the next place, which moves on only
+        // for a kept pair: no branch on `keep`, whose outcome follows no
+        // pattern. The place is never past the pair's own.
+        let mut at = 0;
+        for t in rows {
+            for (place, c) in candidates[t * width..(t + 1) * width].iter().enumerate() {
+                let top =
+                    descending(c.selection).checked_shr(packing.low_bits).map_or(0, |top| top << packing.low_bits);
+                words[at] = top | packing.pack(c.expert, t, place);
+                at += keep(t * width + place) as usize;
             }
-            words.truncate(at);
-            kept[0] = words;
-        },
-    );
-    kept
+        }
+        len[0] = at;
+    });
+    out.chunks(per_chunk * width).zip(lens).map(|(words, len)| &words[..len]).collect()
 }
 
 /// One stable pass on the digit at `shift`, from the chunks of `sources`

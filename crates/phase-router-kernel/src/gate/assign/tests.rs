@@ -56,7 +56,7 @@ fn the_parallel_sort_is_a_stable_sort_by_key() {
         expected.sort_by_key(|&p| (descending(candidates[p].selection), descending(candidates[p].score)));
         let expected: Vec<(usize, usize)> = expected.into_iter().map(|p| (candidates[p].expert as usize, p)).collect();
         for threads in [1, 2, 3] {
-            let words = in_pool(threads, || order::by_key(&candidates, packing, |p| kept[p]));
+            let words = in_pool(threads, || order::by_key(&candidates, packing, |p| kept[p], <[u64]>::to_vec));
             let pairs: Vec<(usize, usize)> = words.iter().map(|&w| (packing.expert(w), packing.pair(w))).collect();
             assert_eq!(pairs, expected, "{tokens} tokens, {threads} threads");
         }
