@@ -426,6 +426,8 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
     let (experts, k) = (options.experts, options.k);
     let width = options.width();
     let mut slot_scores = spare::SLOT_SCORES.take(out.experts.len());
+    // Rerouting writes only the slots it fills.
+    slot_scores.fill(0.0);
     let mut slots = assign::Slots { experts: &mut *out.experts, scores: &mut slot_scores };
     let caps: Option<Vec<u64>> = match options.capacity {
         Capacity::Unlimited => None,

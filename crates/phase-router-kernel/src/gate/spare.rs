@@ -39,12 +39,12 @@ impl<T: Clone + Default> Spare<T> {
         Spare { array: Mutex::new(Vec::new()) }
     }
 
-    /// An array of `len` default values: the spare one when it is free,
-    /// otherwise a new one.
+    /// An array of `len` values: the spare one when it is free, otherwise a
+    /// new one. The values are unspecified (a spare's are left from its last
+    /// call, not written again): the caller writes every one it reads.
     pub fn take(&self, len: usize) -> Vec<T> {
         // A poisoned lock (a panic elsewhere while holding it) only loses the spare.
         let mut array = self.array.try_lock().map(|mut spare| std::mem::take(&mut *spare)).unwrap_or_default();
-        array.clear();
         array.resize(len, T::default());
         array
     }
