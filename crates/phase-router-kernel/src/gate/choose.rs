@@ -352,7 +352,7 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
 /// the division rounds two of them to one score where that could change the
 /// choice or its order.
 #[inline(always)]
-pub(super) fn softmax_candidates(best: impl Iterator<Item = (f64, u32)>, sum: f64, out: &mut [Candidate]) -> bool {
+fn softmax_candidates(best: impl Iterator<Item = (f64, u32)>, sum: f64, out: &mut [Candidate]) -> bool {
     let width = out.len();
     let mut previous: Option<(f64, f64)> = None;
     for (i, (value, e)) in best.enumerate() {

@@ -14,7 +14,7 @@
 //! the four interleaved partial sums, one division), so the bits are the
 //! same; a test compares the two.
 
-use super::choose::{general, larger, softmax_candidates, Candidate, Scratch};
+use super::choose::{general, larger, Candidate, Scratch};
 use super::exp::exp;
 use super::{GateOptions, Scoring};
 
@@ -74,7 +74,7 @@ impl Block {
             Scoring::Softmax => {
                 let sum = exponentials(logits, experts, score);
                 if options.bias.is_none() {
-                    return by_exponentials(options, logits, score, &sum, width, best, scratch, out);
+                    return by_exponentials(options, logits, score, &sum, width, best, selection, scratch, out);
                 }
                 for column in score.iter_mut().take(experts) {
                     for (s, total) in column.iter_mut().zip(&sum) {
@@ -102,8 +102,10 @@ impl Block {
 }
 
 /// Softmax without a bias: the best by exponential, one more than the width
-/// to check the cut, then each token's division (as the per-token path
-/// does); a token whose division could tie goes the general way.
+/// to check the cut, then the scores of all the block's tokens at once, with
+/// the per-token path's test ([`super::choose::softmax_candidates`]): a
+/// token whose division rounds two different exponentials to one score, or
+/// the last chosen and the next one to one score, goes the general way.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn by_exponentials(
@@ -113,15 +115,33 @@ fn by_exponentials(
     sum: &[f64; LANES],
     width: usize,
     best: &mut Places,
+    divided: &mut Columns,
     scratch: &mut Scratch,
     out: &mut [Candidate],
 ) {
     let keep = (width + 1).min(options.experts);
     network(exponentials, options.experts, keep, best);
+    let (values, experts) = (&best.0, &best.1);
+    for (scores, values) in divided.iter_mut().zip(values).take(keep) {
+        for ((score, &value), &total) in scores.iter_mut().zip(values).zip(sum) {
+            *score = value / total;
+        }
+    }
+    let mut tied = [false; LANES];
+    for i in 1..keep {
+        let (score, last_score, value, last_value) = (&divided[i], &divided[i - 1], &values[i], &values[i - 1]);
+        for (t, tie) in tied.iter_mut().enumerate() {
+            *tie |= (score[t] == last_score[t]) & ((value[t] != last_value[t]) | (i == width));
+        }
+    }
     for (t, (row, candidates)) in logits.chunks_exact(options.experts).zip(out.chunks_exact_mut(width)).enumerate() {
-        let values = (0..keep).map(|i| (best.0[i][t], best.1[i][t] as u32));
-        if !softmax_candidates(values, sum[t], candidates) {
+        if tied[t] {
             general(options, row, scratch, candidates);
+            continue;
+        }
+        for (i, c) in candidates.iter_mut().enumerate() {
+            let score = divided[i][t];
+            *c = Candidate { expert: experts[i][t] as u32, score, selection: score };
         }
     }
 }
@@ -222,9 +242,9 @@ mod tests {
     }
 
     /// Blocks of tokens choose as each token on its own: softmax with and
-    /// without a bias, sigmoid, rows of equal values, close values whose
-    /// division ties, exponentials that underflow, every width, and batches
-    /// that are not whole blocks.
+    /// without a bias, sigmoid, rows of equal values, neighbouring values,
+    /// exponentials whose division ties, exponentials that underflow, every
+    /// width, and batches that are not whole blocks.
     #[test]
     fn blocks_choose_as_single_tokens() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
@@ -240,9 +260,13 @@ mod tests {
                 logits.iter_mut().step_by(3).for_each(|x| *x -= 760.0);
             }
             if round % 7 == 0 {
-                // Neighbouring floats: exponentials that differ by one unit,
-                // which the division may round to one score.
+                // Neighbouring floats.
                 logits.iter_mut().enumerate().for_each(|(i, x)| *x = 1.0 + (i % 3) as f32 * f32::EPSILON);
+            }
+            if round % 7 == 3 {
+                // Logits a few 1e-16 apart: exponentials one unit apart,
+                // which the division may round to one score.
+                logits.iter_mut().for_each(|x| *x = rng.gen_range(0..4) as f32 * 1e-16);
             }
             let bias: Vec<f32> = (0..experts).map(|_| rng.gen_range(-0.05..0.05)).collect();
             let options = GateOptions {
