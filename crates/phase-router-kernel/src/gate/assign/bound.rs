@@ -29,7 +29,6 @@ use super::scatter;
 use crate::gate::choose::Candidate;
 use crate::gate::spare;
 use crate::parallel;
-use std::ops::Range;
 
 /// A pair as an expert ranks it: the token's score for the expert as an
 /// integer key (smaller is better) above the pair's index (the earlier
@@ -46,32 +45,89 @@ pub fn ranked(score: f64, index: usize) -> Rank {
     (descending(score) as u128) << 64 | index as u128
 }
 
+/// Items experts rank, `(expert, rank)`, cut into chunks; a chunk's items
+/// come in the same order every time. (A visit, not an iterator: the loop
+/// over a chunk's items is then compiled in one piece with what is done to
+/// each, where an iterator's `next` was left a call per item.)
+pub trait Offers: Sync {
+    /// How many chunks there are.
+    fn chunks(&self) -> usize;
+    /// Calls `f(expert, rank)` for each item of `chunk`, in order.
+    fn visit(&self, chunk: usize, f: impl FnMut(usize, Rank));
+}
+
+/// Each slot's expert and rank (`drop` + `score`), in chunks of `per_chunk` slots.
+pub struct SlotOffers<'a> {
+    pub experts: &'a [i32],
+    pub scores: &'a [f64],
+    pub per_chunk: usize,
+}
+
+impl Offers for SlotOffers<'_> {
+    fn chunks(&self) -> usize {
+        self.experts.len().div_ceil(self.per_chunk)
+    }
+
+    fn visit(&self, chunk: usize, mut f: impl FnMut(usize, Rank)) {
+        let first = chunk * self.per_chunk;
+        for slot in first..self.experts.len().min(first + self.per_chunk) {
+            f(self.experts[slot] as usize, ranked(self.scores[slot], slot));
+        }
+    }
+}
+
+/// The pairs that surely are among their token's `k` best, in chunks of
+/// `per_chunk` tokens: a token's first `k` candidates whose selection score
+/// is above the next candidate's.
+struct SureOffers<'a> {
+    candidates: &'a [Candidate],
+    width: usize,
+    k: usize,
+    per_chunk: usize,
+}
+
+impl Offers for SureOffers<'_> {
+    fn chunks(&self) -> usize {
+        (self.candidates.len() / self.width).div_ceil(self.per_chunk)
+    }
+
+    fn visit(&self, chunk: usize, mut f: impl FnMut(usize, Rank)) {
+        let tokens = self.candidates.len() / self.width;
+        for token in chunk * self.per_chunk..tokens.min((chunk + 1) * self.per_chunk) {
+            let row = &self.candidates[token * self.width..(token + 1) * self.width];
+            let next = row.get(self.k).map_or(f64::NEG_INFINITY, |c| c.selection);
+            for (place, c) in row[..self.k].iter().enumerate() {
+                if c.selection > next {
+                    f(c.expert as usize, rank(self.candidates, token * self.width + place));
+                }
+            }
+        }
+    }
+}
+
 /// Each expert's bound: the worst [`Rank`] it may end up holding (the
 /// largest `Rank`, which no pair has, where it has no bound).
 pub fn bounds(candidates: &[Candidate], width: usize, k: usize, caps: &[u64]) -> Vec<Rank> {
     let tokens = candidates.len() / width;
     let work = (tokens * k).saturating_mul(4);
     let per_chunk = parallel::chunk_len(tokens, work);
-    cap_bounds(tokens.div_ceil(per_chunk), caps, work, |chunk| {
-        let rows = chunk * per_chunk..tokens.min((chunk + 1) * per_chunk);
-        sure_offers(candidates, width, k, rows).map(|pair| (candidates[pair].expert as usize, rank(candidates, pair)))
-    })
+    cap_bounds(&SureOffers { candidates, width, k, per_chunk }, caps, work)
 }
 
-/// Each expert's `cap`-th best [`Rank`] among the `(expert, rank)` items of
-/// `chunks` chunks (`items(chunk)`, the same items every time it is
-/// called), or the largest `Rank` where the expert has no more than `cap`:
-/// the worst rank it keeps when it keeps its `cap` best. The items go into
-/// one array by expert (counted, then placed, both in parallel over the
-/// chunks), and each expert selects in parallel over the experts.
-pub fn cap_bounds<I>(chunks: usize, caps: &[u64], work: usize, items: impl Fn(usize) -> I + Sync) -> Vec<Rank>
-where
-    I: Iterator<Item = (usize, Rank)>,
-{
-    let counts = scatter::count(chunks, caps.len(), work, |chunk| items(chunk).map(|(expert, _)| expert));
+/// Each expert's `cap`-th best [`Rank`] among the `offers`, or the largest
+/// `Rank` where the expert has no more than `cap`: the worst rank it keeps
+/// when it keeps its `cap` best. The offers go into one array by expert
+/// (counted, then placed, both in parallel over the chunks), and each
+/// expert selects in parallel over the experts.
+pub fn cap_bounds(offers: &impl Offers, caps: &[u64], work: usize) -> Vec<Rank> {
+    let counts = scatter::count(offers.chunks(), caps.len(), work, |chunk, counts| {
+        offers.visit(chunk, |expert, _| counts[expert] += 1);
+    });
     let totals = scatter::totals(&counts);
     let mut ranks = spare::RANKS.take(totals.iter().sum());
-    scatter::place(&counts, &mut ranks, work, &items);
+    scatter::place(&counts, &mut ranks, work, |chunk, places| {
+        offers.visit(chunk, |expert, rank| places.put(expert, rank));
+    });
     let mut by_expert: Vec<&mut [Rank]> = Vec::with_capacity(caps.len());
     let mut rest = ranks.as_mut_slice();
     for &total in &totals {
@@ -101,30 +157,4 @@ where
     );
     spare::RANKS.keep(ranks);
     bounds
-}
-
-/// The pairs of the tokens `rows` that surely are among their token's `k`
-/// best, in order (a loop of its own: a `flat_map` over rows costs more
-/// than the rest of the pass).
-fn sure_offers(
-    candidates: &[Candidate],
-    width: usize,
-    k: usize,
-    rows: Range<usize>,
-) -> impl Iterator<Item = usize> + '_ {
-    let (mut token, mut place) = (rows.start, 0);
-    std::iter::from_fn(move || loop {
-        if place == k {
-            (token, place) = (token + 1, 0);
-        }
-        if token >= rows.end {
-            return None;
-        }
-        let row = &candidates[token * width..(token + 1) * width];
-        let next = row.get(k).map_or(f64::NEG_INFINITY, |c| c.selection);
-        place += 1;
-        if row[place - 1].selection > next {
-            return Some(token * width + place - 1);
-        }
-    })
 }

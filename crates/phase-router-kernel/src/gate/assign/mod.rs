@@ -46,11 +46,7 @@ pub fn drop(k: usize, caps: &[u64], priority: Priority, slots: &mut Slots) {
             let work = slots.experts.len().saturating_mul(8);
             let per_chunk = parallel::chunk_len(slots.experts.len() / k, work) * k;
             let (experts, scores) = (&*slots.experts, &*slots.scores);
-            let bounds = bound::cap_bounds(experts.len().div_ceil(per_chunk), caps, work, |chunk| {
-                let first = chunk * per_chunk;
-                let range = first..experts.len().min(first + per_chunk);
-                range.map(|slot| (experts[slot] as usize, bound::ranked(scores[slot], slot)))
-            });
+            let bounds = bound::cap_bounds(&bound::SlotOffers { experts, scores, per_chunk }, caps, work);
             let lens = (per_chunk, per_chunk);
             parallel::for_each_chunk_pair(slots.experts, slots.scores, lens, work, |chunk, experts, scores| {
                 let first = chunk * per_chunk;

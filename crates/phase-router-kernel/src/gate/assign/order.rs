@@ -175,11 +175,19 @@ fn kept_words<'a>(
 /// the same digit there.
 fn radix_pass(sources: &[&[u64]], out: &mut [u64], shift: u32, work: usize) -> bool {
     let digit = |word: u64| (word >> shift) as usize & ((1 << DIGIT_BITS) - 1);
-    let counts = scatter::count(sources.len(), 1 << DIGIT_BITS, work, |c| sources[c].iter().map(|&w| digit(w)));
+    let counts = scatter::count(sources.len(), 1 << DIGIT_BITS, work, |c, counts| {
+        for &w in sources[c] {
+            counts[digit(w)] += 1;
+        }
+    });
     if scatter::totals(&counts).contains(&out.len()) {
         return false;
     }
-    scatter::place(&counts, out, work, |c| sources[c].iter().map(|&w| (digit(w), w)));
+    scatter::place(&counts, out, work, |c, places| {
+        for &w in sources[c] {
+            places.put(digit(w), w);
+        }
+    });
     true
 }
 

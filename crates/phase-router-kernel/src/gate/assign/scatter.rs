@@ -9,24 +9,18 @@
 
 use crate::parallel;
 
-/// Each chunk's count of items per bucket: `counts[chunk][bucket]`, from
-/// `buckets_of(chunk)`, the bucket of each of the chunk's items.
-pub fn count<I>(chunks: usize, buckets: usize, work: usize, buckets_of: impl Fn(usize) -> I + Sync) -> Vec<Vec<usize>>
-where
-    I: Iterator<Item = usize>,
-{
+/// Each chunk's count of items per bucket: `counts[chunk][bucket]`, where
+/// `count_chunk(chunk, counts)` adds one to `counts[bucket]` for each of
+/// the chunk's items. (The caller's closure runs the loop over the items,
+/// so that it is compiled in one piece with them.)
+pub fn count(
+    chunks: usize,
+    buckets: usize,
+    work: usize,
+    count_chunk: impl Fn(usize, &mut [usize]) + Sync,
+) -> Vec<Vec<usize>> {
     let mut counts = vec![vec![0usize; buckets]; chunks];
-    parallel::for_each_chunk(
-        &mut counts,
-        1,
-        work,
-        || (),
-        |_, chunk, counts| {
-            for bucket in buckets_of(chunk) {
-                counts[0][bucket] += 1;
-            }
-        },
-    );
+    parallel::for_each_chunk(&mut counts, 1, work, || (), |_, chunk, counts| count_chunk(chunk, &mut counts[0]));
     counts
 }
 
@@ -41,37 +35,41 @@ pub fn totals(counts: &[Vec<usize>]) -> Vec<usize> {
     totals
 }
 
-/// Writes each chunk's `items(chunk)`, (bucket, item) pairs that match
-/// `counts`, to its places in `out` (as long as all of them together).
-pub fn place<T, I>(counts: &[Vec<usize>], out: &mut [T], work: usize, items: impl Fn(usize) -> I + Sync)
-where
-    T: Send,
-    I: Iterator<Item = (usize, T)>,
-{
+/// One chunk's places in the output: the next free place of each bucket.
+pub struct Places<'a, T> {
+    ranges: Vec<std::slice::IterMut<'a, T>>,
+}
+
+impl<T> Places<'_, T> {
+    /// Writes `item` to the next place of `bucket`.
+    #[inline(always)]
+    pub fn put(&mut self, bucket: usize, item: T) {
+        if let Some(place) = self.ranges[bucket].next() {
+            *place = item;
+        }
+    }
+}
+
+/// Writes each chunk's items to their places in `out` (as long as all of
+/// them together): `place_chunk(chunk, places)` calls `places.put(bucket,
+/// item)` for each of the chunk's items, matching `counts`.
+pub fn place<T: Send>(
+    counts: &[Vec<usize>],
+    out: &mut [T],
+    work: usize,
+    place_chunk: impl Fn(usize, &mut Places<T>) + Sync,
+) {
     let buckets = counts.first().map_or(0, Vec::len);
     // Cut `out` into one range per (bucket, chunk), in that order, and hand
     // each chunk its ranges.
-    let mut ranges: Vec<Vec<std::slice::IterMut<T>>> = counts.iter().map(|_| Vec::with_capacity(buckets)).collect();
+    let mut places: Vec<Places<T>> = counts.iter().map(|_| Places { ranges: Vec::with_capacity(buckets) }).collect();
     let mut rest = out;
     for bucket in 0..buckets {
-        for (count, ranges) in counts.iter().zip(ranges.iter_mut()) {
+        for (count, places) in counts.iter().zip(places.iter_mut()) {
             let (range, tail) = std::mem::take(&mut rest).split_at_mut(count[bucket]);
-            ranges.push(range.iter_mut());
+            places.ranges.push(range.iter_mut());
             rest = tail;
         }
     }
-    parallel::for_each_chunk(
-        &mut ranges,
-        1,
-        work,
-        || (),
-        |_, chunk, ranges| {
-            let ranges = &mut ranges[0];
-            for (bucket, item) in items(chunk) {
-                if let Some(place) = ranges[bucket].next() {
-                    *place = item;
-                }
-            }
-        },
-    );
+    parallel::for_each_chunk(&mut places, 1, work, || (), |_, chunk, places| place_chunk(chunk, &mut places[0]));
 }
