@@ -35,8 +35,6 @@ pub struct Scratch {
     best: Vec<(f64, u32)>,
     passed: Vec<(f64, u32)>,
     segments: Vec<(usize, usize)>,
-    /// Arrays for blocks of short rows, made on the first block.
-    blocks: Option<Box<short::Block>>,
 }
 
 /// Fills `out` (`width` candidates per token) for the tokens whose logits
@@ -46,17 +44,17 @@ pub struct Scratch {
 #[inline(always)]
 pub fn rows(options: &GateOptions, logits: &[f32], width: usize, scratch: &mut Scratch, out: &mut [Candidate]) {
     let (mut logits, mut out) = (logits, out);
-    if short::applies(options, width) {
-        let blocks = logits.len() / (short::LANES * options.experts);
+    let blocks = logits.len() / (short::LANES * options.experts);
+    if blocks > 0 && short::applies(options, width) {
         let (head, tail) = logits.split_at(blocks * short::LANES * options.experts);
         let (head_out, tail_out) = out.split_at_mut(blocks * short::LANES * width);
         let pairs =
             head.chunks_exact(short::LANES * options.experts).zip(head_out.chunks_exact_mut(short::LANES * width));
-        let mut arrays = scratch.blocks.take().unwrap_or_else(|| Box::new(short::Block::new()));
+        let mut arrays = short::Block::take();
         for (block, candidates) in pairs {
             arrays.choose(options, block, width, scratch, candidates);
         }
-        scratch.blocks = Some(arrays);
+        arrays.keep();
         (logits, out) = (tail, tail_out);
     }
     for (row, candidates) in logits.chunks_exact(options.experts).zip(out.chunks_exact_mut(width)) {
@@ -377,7 +375,7 @@ fn softmax_candidates(best: impl Iterator<Item = (f64, u32)>, sum: f64, out: &mu
 #[inline(always)]
 pub(super) fn general(options: &GateOptions, row: &[f32], scratch: &mut Scratch, out: &mut [Candidate]) {
     let experts = row.len();
-    let Scratch { score, selection, order, groups, top_groups, best, passed, segments, .. } = scratch;
+    let Scratch { score, selection, order, groups, top_groups, best, passed, segments } = scratch;
     match options.scoring {
         Scoring::Softmax => {
             let sum = exponentials(row, score);
