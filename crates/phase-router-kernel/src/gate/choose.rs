@@ -24,6 +24,12 @@ pub struct Candidate {
     pub selection: f64,
 }
 
+/// Each candidate as bits, so that tests compare them bit for bit.
+#[cfg(test)]
+pub fn bits(candidates: &[Candidate]) -> Vec<(u32, u64, u64)> {
+    candidates.iter().map(|c| (c.expert, c.score.to_bits(), c.selection.to_bits())).collect()
+}
+
 /// Buffers one thread reuses from token to token.
 #[derive(Default)]
 pub struct Scratch {

@@ -248,15 +248,10 @@ fn pick<T>(ahead: bool, a: T, b: T) -> T {
 
 #[cfg(test)]
 mod tests {
-    use super::super::choose::{rows, token, Candidate, Scratch};
+    use super::super::choose::{bits, rows, token, Candidate, Scratch};
     use super::super::{GateOptions, Scoring};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
-
-    /// Each candidate as bits, so that the comparison is bit for bit.
-    fn bits(candidates: &[Candidate]) -> Vec<(u32, u64, u64)> {
-        candidates.iter().map(|c| (c.expert, c.score.to_bits(), c.selection.to_bits())).collect()
-    }
 
     /// Blocks of tokens choose as each token on its own: softmax with and
     /// without a bias, sigmoid, rows of equal values, neighbouring values,

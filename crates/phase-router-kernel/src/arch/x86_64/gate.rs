@@ -53,15 +53,10 @@ fn rows_avx2(options: &GateOptions, logits: &[f32], width: usize, scratch: &mut 
 #[cfg(test)]
 mod tests {
     use super::super::Tokens;
-    use crate::gate::choose::{self, Candidate, Scratch};
+    use crate::gate::choose::{self, bits, Candidate, Scratch};
     use crate::gate::{GateOptions, Groups, Scoring};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
-
-    /// Each candidate as bits, so that the comparison is bit for bit.
-    fn bits(candidates: &[Candidate]) -> Vec<(u32, u64, u64)> {
-        candidates.iter().map(|c| (c.expert, c.score.to_bits(), c.selection.to_bits())).collect()
-    }
 
     /// Rows of every kind the gate takes: plain softmax, bias, groups,
     /// sigmoid, ties, exponentials that underflow, lengths that are not a
