@@ -6,7 +6,7 @@
 //! (maxima, ranks, moving values between lanes) cost more than the
 //! arithmetic.
 //!
-//! The choice is an insertion network ([`choose`]): the experts pass through
+//! The choice is an insertion network ([`network`]): the experts pass through
 //! `keep` places, best first. No branch depends on the values.
 //!
 //! Every value is computed by the same operations in the same order as
@@ -36,9 +36,9 @@ pub fn applies(options: &GateOptions, width: usize) -> bool {
 /// A block's values, expert by expert: `values[e][t]` is token `t`'s value for expert `e`.
 type Columns = [[f64; LANES]; MAX_EXPERTS];
 
-/// Each token's best values so far, best first (`[place][token]`), and their
-/// experts: `u64`, as wide as the values, so that one compare's mask selects both.
-type Places = ([[f64; LANES]; MAX_EXPERTS + 1], [[u64; LANES]; MAX_EXPERTS + 1]);
+/// Each token's best values so far, best first (`[place][token]`; at most
+/// one place per expert), and their experts: `u64`, as wide as the values, so that one compare's mask selects both.
+type Places = ([[f64; LANES]; MAX_EXPERTS], [[u64; LANES]; MAX_EXPERTS]);
 
 /// The arrays a thread reuses from block to block, and from call to call:
 /// 33 KB, made on the thread's first block and kept for its life (made per
@@ -67,11 +67,7 @@ impl Block {
 
     fn new() -> Self {
         let columns = [[0.0; LANES]; MAX_EXPERTS];
-        Block {
-            score: columns,
-            selection: columns,
-            best: ([[0.0; LANES]; MAX_EXPERTS + 1], [[0; LANES]; MAX_EXPERTS + 1]),
-        }
+        Block { score: columns, selection: columns, best: ([[0.0; LANES]; MAX_EXPERTS], [[0; LANES]; MAX_EXPERTS]) }
     }
 
     /// Fills `out` (`width` candidates for each of the [`LANES`] tokens whose
@@ -101,12 +97,15 @@ impl Block {
             }
             Scoring::Sigmoid => sigmoids(logits, experts, score),
         }
-        let bias = options.bias.unwrap_or(&[]);
-        for (e, (column, scores)) in selection.iter_mut().zip(score.iter()).enumerate().take(experts) {
-            let b = bias.get(e).map_or(0.0, |&b| b as f64);
-            for (s, &score) in column.iter_mut().zip(scores) {
-                *s = if bias.is_empty() { score } else { score + b };
+        match options.bias {
+            Some(bias) => {
+                for ((column, scores), &b) in selection.iter_mut().zip(score.iter()).zip(bias) {
+                    for (s, &score) in column.iter_mut().zip(scores) {
+                        *s = score + b as f64;
+                    }
+                }
             }
+            None => selection[..experts].copy_from_slice(&score[..experts]),
         }
         network(selection, experts, width, best);
         for (t, candidates) in out.chunks_exact_mut(width).enumerate() {
