@@ -341,18 +341,9 @@ fn softmax_by_exponentials(row: &[f32], scratch: &mut Scratch, out: &mut [Candid
     best.clear();
     best.resize(keep, (0.0, 0));
     top_segments(ex, &[(0, row.len())], passed, best);
-    softmax_candidates(best.iter().copied(), sum, out)
-}
-
-/// The candidates from a token's best exponentials (best first, one more
-/// than `out.len()` when the row has more) and their `sum`, or false when
-/// the division rounds two of them to one score where that could change the
-/// choice or its order.
-#[inline(always)]
-fn softmax_candidates(best: impl Iterator<Item = (f64, u32)>, sum: f64, out: &mut [Candidate]) -> bool {
     let width = out.len();
     let mut previous: Option<(f64, f64)> = None;
-    for (i, (value, e)) in best.enumerate() {
+    for (i, &(value, e)) in best.iter().enumerate() {
         let score = value / sum;
         if let Some((last_value, last_score)) = previous {
             if score == last_score && value != last_value {

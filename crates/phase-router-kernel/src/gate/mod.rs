@@ -440,15 +440,12 @@ fn run(scores: &[f32], options: &GateOptions, mut out: GateOut) -> usize {
             choose_slots(scores, options, &mut slots);
             assign::drop(k, caps, options.priority, &mut slots);
         }
-        (Some(caps), Overflow::Reroute) => {
+        (Some(caps), overflow) => {
             let candidates = candidates(scores, options);
             assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
-            spare::CANDIDATES.keep(candidates);
-        }
-        (Some(caps), Overflow::Maximize { slot_share }) => {
-            let candidates = candidates(scores, options);
-            assign::reroute(&candidates, width, k, caps, options.priority, &mut slots);
-            maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
+            if let Overflow::Maximize { slot_share } = overflow {
+                maximize::maximize(&candidates, width, k, caps, slot_share, &mut slots);
+            }
             spare::CANDIDATES.keep(candidates);
         }
     }

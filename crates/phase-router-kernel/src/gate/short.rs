@@ -119,7 +119,7 @@ impl Block {
 
 /// Softmax without a bias: the best by exponential, one more than the width
 /// to check the cut, then the scores of all the block's tokens at once, with
-/// the per-token path's test ([`super::choose::softmax_candidates`]): a
+/// the per-token path's test (`choose::softmax_by_exponentials`): a
 /// token whose division rounds two different exponentials to one score, or
 /// the last chosen and the next one to one score, goes the general way.
 #[allow(clippy::too_many_arguments)]
