@@ -597,6 +597,18 @@ export function updateBias(bias: Float32Array, counts: Numbers, rate: number): F
 /** Keys of a keyed call: strings, or 64-bit hashes you computed (see {@link KeyedRouter.hash}). */
 export type Keys = readonly string[] | BigUint64Array
 
+/**
+ * How a {@link KeyedRouter} finds a key's targets:
+ * - `'table'` (default): a few table probes per lookup whatever the number of targets (`meanTrials`); a change
+ *   moves keys only to or from the changed target, save the keys of a piece it pushes aside (0-8% more than the
+ *   least on average, at worst as many again as the change itself), and the default table is rebuilt at
+ *   thresholds (pin `slots` and `bound` to avoid that).
+ * - `'rendezvous'`: exact weighted rendezvous, every target scored for every key (O(targets) a lookup): a change
+ *   moves exactly the keys of the changed target's change in share, never others, at any pool size. For pools
+ *   of up to a few hundred targets where that guarantee is worth the cost. No table, so no `slots` or `bound`.
+ */
+export type KeyedMethod = 'table' | 'rendezvous'
+
 /** Options of `new KeyedRouter(...)`. */
 export interface KeyedRouterOptions {
   /** Target ids, distinct strings. Their order does not change any routing; it only numbers the results. */
@@ -605,6 +617,8 @@ export interface KeyedRouterOptions {
   capacities?: Numbers
   /** Seed of every hash (default 0). Routers agree on every key when built from the same set and seed. */
   seed?: Seed
+  /** `'table'` (default) or `'rendezvous'`: see {@link KeyedMethod}. Kept by `withTargets` / `withCapacities`. */
+  method?: KeyedMethod
   /**
    * Pin the lookup table's size: a power of two in `[2, 2^31]`, at least the number of pieces (each target is cut
    * into `ceil(capacity / bound)` pieces, one per slot). Default: the smallest power of two `>= 6 * pieces`, which
@@ -646,6 +660,8 @@ export interface KeyedAsyncOptions {
  *   Pin `slots` and `bound` for pools that grow through those points (docs/keyed.md).
  * - **Fast**: a lookup costs `slots * bound / total` table probes on average (`meanTrials`), whatever the number
  *   of targets.
+ * - **Or exact**: with `method: 'rendezvous'` a change moves keys only to or from the changed target, always,
+ *   at O(targets) a lookup ({@link KeyedMethod}).
  *
  * String keys are hashed as `xxh3_64_with_seed(utf8(key), seed)` (XXH3 64-bit, e.g. the Rust crate
  * `xxhash-rust`, Python `xxhash.xxh3_64_intdigest(key, seed)`); a lone surrogate is encoded as U+FFFD, as
@@ -667,11 +683,13 @@ export declare class KeyedRouter {
   readonly capacities: Float64Array
   /** The seed, as a bigint. */
   readonly seed: bigint
-  /** Slots of the lookup table (a power of two), one piece each at most. */
+  /** How lookups are made: `'table'` or `'rendezvous'`. */
+  readonly method: KeyedMethod
+  /** Slots of the lookup table (a power of two), one piece each at most; 0 for `'rendezvous'`. */
   readonly slots: number
-  /** The unit: the most capacity one piece holds. */
+  /** The unit: the most capacity one piece holds; 0 for `'rendezvous'`. */
   readonly bound: number
-  /** Mean table probes per first choice: `slots * bound / total capacity`. */
+  /** Mean table probes per first choice: `slots * bound / total capacity`; for `'rendezvous'`, the number of targets (each is scored). */
   readonly meanTrials: number
 
   /**
@@ -734,7 +752,7 @@ export declare class KeyedRouter {
    */
   assignAsync(keys: Keys, k?: number, options?: AssignOptions & KeyedAsyncOptions): Promise<Int32Array>
   /**
-   * A router over the same targets with new capacities (seed and pinned `slots` / `bound` kept).
+   * A router over the same targets with new capacities (seed, method and pinned `slots` / `bound` kept).
    *
    * @example
    * const { KeyedRouter } = require('phase-router')
@@ -743,7 +761,7 @@ export declare class KeyedRouter {
    */
   withCapacities(capacities: Numbers): KeyedRouter
   /**
-   * A router over another set of targets (capacities default to 1; seed and pinned `slots` / `bound` kept).
+   * A router over another set of targets (capacities default to 1; seed, method and pinned `slots` / `bound` kept).
    *
    * @example
    * const { KeyedRouter } = require('phase-router')

@@ -245,6 +245,86 @@ describe('movement', () => {
   })
 })
 
+describe("the 'rendezvous' method", () => {
+  test('is chosen by options.method, checked before any work, and kept by derived routers', () => {
+    expect(() => new KeyedRouter({ targets: ['a'], method: 3 })).toThrow(TypeError)
+    expect(() => new KeyedRouter({ targets: ['a'], method: 3 })).toThrow(/options.method: expected 'table' or 'rendezvous'/)
+    expect(() => new KeyedRouter({ targets: ['a'], method: 'ring' })).toThrow(RangeError)
+    expect(() => new KeyedRouter({ targets: ['a'], method: 'ring' })).toThrow(/options.method: 'ring' is not/)
+    expect(() => new KeyedRouter({ targets: ['a'], method: 'rendezvous', slots: 1024 })).toThrow(
+      /options.slots: only the 'table' method has a table to pin/,
+    )
+    expect(() => new KeyedRouter({ targets: ['a'], method: 'rendezvous', bound: 4 })).toThrow(/options.bound: only/)
+    expect(() => new KeyedRouter({ targets: ['a', 'a'], method: 'rendezvous' })).toThrow(/targets\[1\]/)
+    const r = new KeyedRouter({ targets: ids(5), capacities: [1, 2, 3, 4, 5], method: 'rendezvous' })
+    expect([r.method, r.slots, r.bound, r.meanTrials]).toEqual(['rendezvous', 0, 0, 5])
+    expect(new KeyedRouter({ targets: ['a'] }).method).toBe('table')
+    expect(r.withTargets(ids(7)).method).toBe('rendezvous')
+    expect(r.withCapacities([5, 4, 3, 2, 1]).method).toBe('rendezvous')
+  })
+
+  test('every form of lookup agrees, and assign keeps its caps', async () => {
+    const r = new KeyedRouter({ targets: ids(12), capacities: spread(12), seed: 4, method: 'rendezvous' })
+    const keys = randomKeys(3000, 5)
+    const routes = r.lookup(keys, 3)
+    for (let i = 0; i < keys.length; i += 97) {
+      expect(Array.from(r.lookupOne(keys[i], 3))).toEqual(Array.from(routes.subarray(3 * i, 3 * i + 3)))
+      expect(r.pick(keys[i])).toBe(r.targets[routes[3 * i]])
+      expect(r.lookupOne(r.hash(keys[i]))[0]).toBe(routes[3 * i])
+    }
+    expect(await r.lookupAsync(keys, 3)).toEqual(routes)
+    const assigned = r.assign(keys, 2, { loadFactor: 1.1 })
+    const loads = new Array(12).fill(0)
+    for (const t of assigned) if (t >= 0) loads[t]++
+    const total = sum(spread(12))
+    const caps = spread(12).map((c) => Math.ceil(1.1 * (c / total) * keys.length * 2))
+    loads.forEach((load, j) => expect(load).toBeLessThanOrEqual(caps[j]))
+    expect(sum(loads)).toBeGreaterThan(0.99 * keys.length * 2)
+  })
+
+  test('moves keys only to or from the changed target, also where the default table is rebuilt', () => {
+    const keys = randomKeys(40_000, 9)
+    /** Keys that changed target from `a` to `b`, and how many of those did not involve `id`. */
+    function moves(a, b, id) {
+      const [ra, rb] = [a.lookup(keys), b.lookup(keys)]
+      let [moved, elsewhere] = [0, 0]
+      for (let i = 0; i < keys.length; i++) {
+        const [x, y] = [a.targets[ra[i]], b.targets[rb[i]]]
+        if (x !== y) {
+          moved++
+          if (x !== id && y !== id) elsewhere++
+        }
+      }
+      expect(moved).toBe(movedKeys(a, b, keys))
+      return { moved, elsewhere }
+    }
+    // 170 -> 171 equal targets rebuilds the default table: about half of the keys move.
+    const [u170, u171] = [ids(170, 'u'), ids(171, 'u')]
+    const table = moves(new KeyedRouter({ targets: u170 }), new KeyedRouter({ targets: u171 }), 'u170')
+    expect(table.moved).toBeGreaterThan(keys.length / 4)
+    const exact = moves(
+      new KeyedRouter({ targets: u170, method: 'rendezvous' }),
+      new KeyedRouter({ targets: u171, method: 'rendezvous' }),
+      'u170',
+    )
+    expect(exact.elsewhere).toBe(0)
+    // Only the new target's share moves: 1/171 of the keys, within 5 standard errors.
+    const p = 1 / 171
+    expect(Math.abs(exact.moved - p * keys.length)).toBeLessThan(5 * Math.sqrt(p * keys.length))
+    const base = new KeyedRouter({ targets: ids(100), capacities: spread(100), seed: 3, method: 'rendezvous' })
+    const doubled = spread(100).map((c, j) => (j === 99 ? 2 * c : c))
+    for (const [next, id] of [
+      [base.withCapacities(doubled), 'w99'],
+      [base.withTargets(ids(100).slice(1), spread(100).slice(1)), 'w0'],
+      [base.withTargets([...ids(100), 'extra'], [...spread(100), 10]), 'extra'],
+    ]) {
+      const { moved, elsewhere } = moves(base, next, id)
+      expect(elsewhere).toBe(0)
+      expect(moved).toBeGreaterThan(0)
+    }
+  })
+})
+
 describe('bounded loads', () => {
   /** Zipf(1.1)-popular requests over `distinct` keys. */
   function zipfRequests(count, distinct, seed) {
@@ -398,5 +478,22 @@ describe('the reproduction recipe of docs/keyed.md', () => {
     const got = reproduce(router, keys, 3)
     expect([got.unit, got.slots]).toEqual([router.bound, router.slots])
     expect(got.rows.flat()).toEqual(Array.from(router.lookup(keys, 3)))
+  })
+
+  test("'rendezvous': every target's score -ln(u) / capacity, smallest first, ties by id hash", () => {
+    const [targets, capacities] = [ids(40), spread(40)]
+    const router = new KeyedRouter({ targets, capacities, seed: 17, method: 'rendezvous' })
+    const hashes = targets.map((id) => router.hash(id))
+    const keys = randomKeys(300, 8)
+    const rows = keys.map((key) => {
+      const x = router.hash(key)
+      const scored = targets.map((_, j) => {
+        const u = Number((mix(x ^ mix(hashes[j] ^ 0x9e3779b97f4a7c15n)) >> 11n) + 1n) * 2 ** -53
+        return { j, h: hashes[j], score: -Math.log(u) / capacities[j] }
+      })
+      scored.sort((a, b) => a.score - b.score || (a.h < b.h ? -1 : a.h > b.h ? 1 : 0))
+      return scored.slice(0, 3).map((t) => t.j)
+    })
+    expect(rows.flat()).toEqual(Array.from(router.lookup(keys, 3)))
   })
 })

@@ -14,6 +14,8 @@
 // the key set (a change of 100 expected keys varies by about 10%).
 //
 //   node benches/keyed-movement-spread.js   (KEYS=200000 by default; PIN=8192x16,32768x16 adds pinned tables)
+//   SPARSE=2,4,8 adds tables 2, 4 and 8 times sparser than each pool's default (its slots
+//   times the factor, its bound kept): the trade-off between pushes and probes per lookup.
 'use strict'
 
 const { KeyedRouter, movedKeys } = require('..')
@@ -63,10 +65,31 @@ function measure(a, b, ta, ca, tb, cb) {
   return { nominal: moved / nominalLeast(ta, ca, tb, cb), realized: moved / Math.max(1, realizedLeast(a, b)) }
 }
 
-function run(label, pin) {
+/** Median wall time of a batch lookup of every key, in ns per key. */
+function lookupNs(router) {
+  const times = []
+  for (let r = 0; r < 5; r++) {
+    const t0 = process.hrtime.bigint()
+    router.lookup(keys)
+    times.push(Number(process.hrtime.bigint() - t0) / keys.length)
+  }
+  return +times.sort((a, b) => a - b)[2].toFixed(1)
+}
+
+/**
+ * `pin` gives `slots` and `bound` for both pools, or `sparse` a factor on each pool's own
+ * default slots (its default bound kept).
+ */
+function run(label, { pin = {}, sparse } = {}) {
   const kinds = { add: [], remove: [], doubleOne: [], doubleLargest: [], uniform128to129: [] }
-  const base = new KeyedRouter({ targets: ids, capacities: caps, seed: 1, ...pin })
   const u128 = Array.from({ length: 128 }, (_, i) => `u${i}`)
+  const scaled = (targets, capacities) => {
+    if (!sparse) return pin
+    const r = new KeyedRouter({ targets, capacities, seed: 1 })
+    return { slots: r.slots * sparse, bound: r.bound }
+  }
+  const [pinMixed, pinUniform] = [scaled(ids, caps), scaled(u128)]
+  const base = new KeyedRouter({ targets: ids, capacities: caps, seed: 1, ...pinMixed })
   const ones = (n) => new Array(n).fill(1)
   for (let t = 0; t < DRAWS; t++) {
     const [ta, tc] = [
@@ -80,23 +103,35 @@ function run(label, pin) {
     const d = (t * 37) % (N - 1)
     const doubled = caps.map((c, i) => (i === d ? 2 * c : c))
     kinds.doubleOne.push(measure(base, base.withCapacities(doubled), ids, caps, ids, doubled))
-    const seeded = new KeyedRouter({ targets: ids, capacities: caps, seed: 1000 + t, ...pin })
+    const seeded = new KeyedRouter({ targets: ids, capacities: caps, seed: 1000 + t, ...pinMixed })
     const big = caps.map((c, i) => (i === N - 1 ? 2 * c : c))
     kinds.doubleLargest.push(measure(seeded, seeded.withCapacities(big), ids, caps, ids, big))
-    const u = new KeyedRouter({ targets: u128, seed: 1000 + t, ...pin })
+    const u = new KeyedRouter({ targets: u128, seed: 1000 + t, ...pinUniform })
     const grown = [...u128, 'u128']
     kinds.uniform128to129.push(measure(u, u.withTargets(grown), u128, ones(128), grown, ones(129)))
   }
-  const out = { table: label, slots: base.slots, bound: base.bound }
+  const uniform = new KeyedRouter({ targets: u128, seed: 1, ...pinUniform })
+  const out = {
+    table: label,
+    slots: base.slots,
+    bound: base.bound,
+    meanTrials: +base.meanTrials.toFixed(1),
+    lookupNs: lookupNs(base),
+    uniformSlots: uniform.slots,
+    uniformMeanTrials: +uniform.meanTrials.toFixed(1),
+  }
   for (const [kind, draws] of Object.entries(kinds)) out[kind] = summary(draws)
   console.log(JSON.stringify(out))
   return out
 }
 
-const results = [run('default', {})]
+const results = [run('default')]
 // PIN=8192x16 (slots x bound) adds a pinned table; unit-capacity pools then use pieces of 1 in slots of 16.
 for (const pin of (process.env.PIN ?? '').split(',').filter(Boolean)) {
   const [slots, bound] = pin.split('x').map(Number)
-  results.push(run(`pinned ${pin}`, { slots, bound }))
+  results.push(run(`pinned ${pin}`, { pin: { slots, bound } }))
+}
+for (const sparse of (process.env.SPARSE ?? '').split(',').filter(Boolean).map(Number)) {
+  results.push(run(`${sparse}x sparser`, { sparse }))
 }
 module.exports = results

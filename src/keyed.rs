@@ -15,7 +15,7 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
-use phase_router_kernel::keyed::{self, Layout};
+use phase_router_kernel::keyed::{self, Layout, Method};
 use phase_router_kernel::InputError;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -26,7 +26,8 @@ pub struct NativeKeyedRouter {
     layout: Arc<Layout>,
 }
 
-/// Builds a router: `ids` and `capacities` (same length), seed, and optional pinned `slots` / `bound`.
+/// Builds a router: `ids` and `capacities` (same length), seed, method
+/// (`'table'` when absent), and for the table optional pinned `slots` / `bound`.
 #[napi(catch_unwind)]
 pub fn keyed_router(
     env: Env,
@@ -35,15 +36,17 @@ pub fn keyed_router(
     seed: BigInt,
     slots: Option<f64>,
     bound: Option<f64>,
+    #[napi(ts_arg_type = "'table' | 'rendezvous'")] method: Option<String>,
 ) -> napi::Result<NativeKeyedRouter> {
     let seed = self::seed(&env, &seed)?;
+    let method: Method = method.as_deref().unwrap_or("table").parse().map_err(|e| input_error(&env, e))?;
     let slots = match slots {
         Some(s) if s.fract() == 0.0 && s >= 0.0 && s <= u64::MAX as f64 => Some(s as u64),
         Some(s) => return Err(range_error(&env, &format!("options.slots: {s} is not a power of two in [2, 2^31]"))),
         None => None,
     };
     let ids = ids.into_iter().map(text::into_string).collect();
-    let layout = Layout::with(ids, &capacities, seed, slots, bound).map_err(|e| input_error(&env, e))?;
+    let layout = Layout::build(ids, &capacities, seed, method, slots, bound).map_err(|e| input_error(&env, e))?;
     Ok(NativeKeyedRouter { layout: Arc::new(layout) })
 }
 
@@ -73,19 +76,19 @@ fn check_lengths(env: &Env, units: &[u16], lengths: &[u32]) -> napi::Result<()> 
 
 #[napi]
 impl NativeKeyedRouter {
-    /// Cells of the lookup table.
+    /// Cells of the lookup table (0 for rendezvous).
     #[napi(getter)]
     pub fn slots(&self) -> f64 {
         self.layout.slots() as f64
     }
 
-    /// Upper end of each cell's mark range.
+    /// The capacity one cell holds (0 for rendezvous).
     #[napi(getter)]
     pub fn bound(&self) -> f64 {
         self.layout.bound()
     }
 
-    /// Mean trials per first choice.
+    /// Mean trials per first choice (for rendezvous, the targets scored: all of them).
     #[napi(getter)]
     pub fn mean_trials(&self) -> f64 {
         self.layout.mean_trials()

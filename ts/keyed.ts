@@ -60,13 +60,23 @@ function optionalNumber(value: unknown, name: string): number | undefined {
   return value === undefined ? undefined : expectNumber(value, name)
 }
 
+function methodOf(value: unknown): Api.KeyedMethod | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new TypeError(`options.method: expected 'table' or 'rendezvous', got ${describe(value)}`)
+  return value as Api.KeyedMethod
+}
+
+/** The options a derived router keeps: the method, and the pinned table if any. */
+type Kept = { method?: Api.KeyedMethod; slots?: number; bound?: number }
+
 const asSignal = (relay?: AbortRelay): AbortSignal | undefined => relay as AbortSignal | undefined
 
 class KeyedRouterImpl {
   readonly targets: readonly string[]
   readonly seed: bigint
+  readonly method: Api.KeyedMethod
   private readonly _capacities: Float64Array
-  private readonly _pinned: { slots?: number; bound?: number }
+  private readonly _kept: Kept
   private readonly _native: Native
   private readonly _handle: ReturnType<typeof native.keyedHandle>
 
@@ -78,12 +88,17 @@ class KeyedRouterImpl {
     const seed = toSeed(o.seed ?? 0)
     const slots = optionalNumber(o.slots, 'options.slots')
     const bound = optionalNumber(o.bound, 'options.bound')
-    this._native = native.keyedRouter(targets, capacities, seed, slots, bound)
+    const method = methodOf(o.method)
+    this._native = native.keyedRouter(targets, capacities, seed, slots, bound, method)
     this._handle = native.keyedHandle(this._native)
     this.targets = Object.freeze([...targets])
     this._capacities = capacities
     this.seed = seed
-    this._pinned = { slots, bound }
+    this.method = method ?? 'table'
+    this._kept = {}
+    if (method !== undefined) this._kept.method = method
+    if (slots !== undefined) this._kept.slots = slots
+    if (bound !== undefined) this._kept.bound = bound
   }
 
   get capacities(): Float64Array {
@@ -166,18 +181,11 @@ class KeyedRouterImpl {
   }
 
   withCapacities(capacities: Api.Numbers): Api.KeyedRouter {
-    return new KeyedRouterImpl({ targets: this.targets, capacities, seed: this.seed, ...this._pinnedOptions() })
+    return new KeyedRouterImpl({ targets: this.targets, capacities, seed: this.seed, ...this._kept })
   }
 
   withTargets(targets: readonly string[], capacities?: Api.Numbers): Api.KeyedRouter {
-    return new KeyedRouterImpl({ targets, capacities, seed: this.seed, ...this._pinnedOptions() })
-  }
-
-  private _pinnedOptions(): { slots?: number; bound?: number } {
-    const pinned: { slots?: number; bound?: number } = {}
-    if (this._pinned.slots !== undefined) pinned.slots = this._pinned.slots
-    if (this._pinned.bound !== undefined) pinned.bound = this._pinned.bound
-    return pinned
+    return new KeyedRouterImpl({ targets, capacities, seed: this.seed, ...this._kept })
   }
 
   hash(key: string): bigint {

@@ -46,12 +46,38 @@ struct Slot {
     limit: u32,
 }
 
-/// A keyed router's lookup table. Depends only on the seed, the set of
-/// `(id, capacity)` pairs and the pinned `slots` / `bound`, never on the order
-/// the targets were given in (which only numbers the results).
+/// How a router finds a key's targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The table: a few trials per lookup, whatever the number of targets;
+    /// a change can also move the keys of a piece it pushes aside.
+    Table,
+    /// Exact weighted rendezvous: every target scored for every key, so a
+    /// lookup costs O(targets), and a change moves keys only to or from the
+    /// target that changed.
+    Rendezvous,
+}
+
+impl std::str::FromStr for Method {
+    type Err = InputError;
+
+    fn from_str(name: &str) -> Result<Self, InputError> {
+        match name {
+            "table" => Ok(Method::Table),
+            "rendezvous" => Ok(Method::Rendezvous),
+            _ => Err(InputError::new("options.method", format!("'{name}' is not 'table' or 'rendezvous'"))),
+        }
+    }
+}
+
+/// A keyed router's targets and lookup table. Depends only on the seed, the
+/// set of `(id, capacity)` pairs, the method and the pinned `slots` /
+/// `bound`, never on the order the targets were given in (which only numbers
+/// the results).
 #[derive(Debug, Clone)]
 pub struct Layout {
     targets: Vec<Target>,
+    method: Method,
     seed: u64,
     bits: u32,
     unit: f64,
@@ -87,12 +113,7 @@ impl Layout {
         bound: Option<f64>,
     ) -> Result<Self, InputError> {
         check_inputs(&ids, capacities, slots, bound)?;
-        let targets: Vec<Target> = ids
-            .into_iter()
-            .zip(capacities)
-            .map(|(id, &capacity)| Target { hash: hash_str(id.as_bytes(), seed), id, capacity })
-            .collect();
-        check_unique(&targets)?;
+        let targets = hashed_targets(ids, capacities, seed)?;
         let unit = bound.unwrap_or_else(|| default_unit(capacities));
         let pieces = piece_count(capacities, unit);
         let table_slots = match slots {
@@ -109,16 +130,13 @@ impl Layout {
         };
         let bits = table_slots.trailing_zeros();
         let table = place(&targets, unit, bits);
-        // Summed in canonical order (by hash) so that it does not depend on the input order.
-        let mut by_hash: Vec<&Target> = targets.iter().collect();
-        by_hash.sort_unstable_by_key(|t| t.hash);
-        let total = by_hash.iter().map(|t| t.capacity).sum();
         Ok(Layout {
+            total: capacity_sum(&targets),
             targets,
+            method: Method::Table,
             seed,
             bits,
             unit,
-            total,
             pieces: pieces as u64,
             pinned_slots: slots.is_some(),
             pinned_unit: bound.is_some(),
@@ -126,7 +144,49 @@ impl Layout {
         })
     }
 
-    /// The target a trial word `z` lands on, if any.
+    /// A router by `method`, with the table's `slots` and `bound` pinned when
+    /// given (see [`Layout::with`]); only the table has them to pin.
+    pub fn build(
+        ids: Vec<String>,
+        capacities: &[f64],
+        seed: u64,
+        method: Method,
+        slots: Option<u64>,
+        bound: Option<f64>,
+    ) -> Result<Self, InputError> {
+        const UNPINNABLE: &str = "only the 'table' method has a table to pin";
+        match method {
+            Method::Table => Self::with(ids, capacities, seed, slots, bound),
+            Method::Rendezvous if slots.is_some() => Err(InputError::new("options.slots", UNPINNABLE)),
+            Method::Rendezvous if bound.is_some() => Err(InputError::new("options.bound", UNPINNABLE)),
+            Method::Rendezvous => Self::rendezvous(ids, capacities, seed),
+        }
+    }
+
+    /// A router by exact weighted rendezvous ([`Method::Rendezvous`]): no table.
+    pub fn rendezvous(ids: Vec<String>, capacities: &[f64], seed: u64) -> Result<Self, InputError> {
+        check_inputs(&ids, capacities, None, None)?;
+        let targets = hashed_targets(ids, capacities, seed)?;
+        Ok(Layout {
+            total: capacity_sum(&targets),
+            targets,
+            method: Method::Rendezvous,
+            seed,
+            bits: 0,
+            unit: 0.0,
+            pieces: 0,
+            pinned_slots: false,
+            pinned_unit: false,
+            table: Vec::new(),
+        })
+    }
+
+    /// How this router finds a key's targets.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The target a trial word `z` lands on, if any (the table method only).
     #[inline]
     pub fn accept(&self, z: u64) -> Option<u32> {
         let slot = self.table[(z >> (64 - self.bits)) as usize];
@@ -154,12 +214,12 @@ impl Layout {
         self.seed
     }
 
-    /// Slots of the table.
+    /// Slots of the table (0 without one).
     pub fn slots(&self) -> u64 {
-        1u64 << self.bits
+        self.table.len() as u64
     }
 
-    /// The unit: the most capacity one piece (and one slot) holds.
+    /// The unit: the most capacity one piece (and one slot) holds (0 without a table).
     pub fn bound(&self) -> f64 {
         self.unit
     }
@@ -179,10 +239,33 @@ impl Layout {
         (self.pinned_slots.then(|| self.slots()), self.pinned_unit.then_some(self.unit))
     }
 
-    /// Mean trials per first choice: `slots * bound / total`.
+    /// Mean trials per first choice: `slots * bound / total` with the table;
+    /// by rendezvous, every target is scored once.
     pub fn mean_trials(&self) -> f64 {
-        self.slots() as f64 * self.unit / self.total
+        match self.method {
+            Method::Table => self.slots() as f64 * self.unit / self.total,
+            Method::Rendezvous => self.targets.len() as f64,
+        }
     }
+}
+
+/// The targets with their id hashes, refusing a repeated id.
+fn hashed_targets(ids: Vec<String>, capacities: &[f64], seed: u64) -> Result<Vec<Target>, InputError> {
+    let targets: Vec<Target> = ids
+        .into_iter()
+        .zip(capacities)
+        .map(|(id, &capacity)| Target { hash: hash_str(id.as_bytes(), seed), id, capacity })
+        .collect();
+    check_unique(&targets)?;
+    Ok(targets)
+}
+
+/// The sum of the capacities, in canonical order (by hash) so that it does
+/// not depend on the order the targets were given in.
+fn capacity_sum(targets: &[Target]) -> f64 {
+    let mut by_hash: Vec<&Target> = targets.iter().collect();
+    by_hash.sort_unstable_by_key(|t| t.hash);
+    by_hash.iter().map(|t| t.capacity).sum()
 }
 
 /// Checks sizes, capacities and pinned options, before any work.

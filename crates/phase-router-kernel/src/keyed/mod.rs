@@ -45,7 +45,14 @@
 //! `k > 1` preferences continue the same stream, skipping trials that land on
 //! targets already chosen. After [`TRIAL_LIMIT`]-bounded failures (only with
 //! extreme capacity spreads), the remaining preferences are filled by exact
-//! weighted rendezvous over the targets not yet chosen ([`fallback_scores`]).
+//! weighted rendezvous over the targets not yet chosen ([`rendezvous_score`]).
+//!
+//! # Exact rendezvous, when no excess movement is acceptable
+//!
+//! [`Method::Rendezvous`] skips the table and scores every target for every
+//! key ([`rendezvous_score`]): O(targets) per lookup, but no pushed pieces and
+//! no rebuilt table, so a change moves keys only to or from the target that
+//! changed, and exactly as many as its share requires (up to sampling).
 
 mod assign;
 mod layout;
@@ -53,7 +60,7 @@ mod layout;
 mod tests;
 
 pub use assign::{assign, caps};
-pub use layout::{Layout, Target};
+pub use layout::{Layout, Method, Target};
 
 use crate::InputError;
 use rayon::prelude::*;
@@ -95,7 +102,7 @@ fn unit_open(z: u64) -> f64 {
 
 /// Rendezvous score of target hash `h` for key hash `x` (smaller is preferred):
 /// an exponential variable of rate `capacity`.
-pub fn fallback_scores(x: u64, h: u64, capacity: f64) -> f64 {
+pub fn rendezvous_score(x: u64, h: u64, capacity: f64) -> f64 {
     -unit_open(mix(x ^ mix(h ^ GOLDEN))).ln() / capacity
 }
 
@@ -118,6 +125,9 @@ pub fn check_k(layout: &Layout, keys: usize, k: usize) -> Result<(), InputError>
 /// for which `blocked` says so. Returns how many were written: `out.len()`
 /// unless fewer unblocked targets exist.
 pub fn preferences_into(layout: &Layout, x: u64, out: &mut [i32], mut blocked: impl FnMut(u32) -> bool) -> usize {
+    if layout.method() == Method::Rendezvous {
+        return rendezvous_into(layout, x, out, &[], &mut blocked);
+    }
     let want = out.len();
     let mut got = 0;
     let mut i = 0u64;
@@ -125,7 +135,7 @@ pub fn preferences_into(layout: &Layout, x: u64, out: &mut [i32], mut blocked: i
     while got < want {
         if tries >= TRIAL_LIMIT {
             let (chosen, rest) = out.split_at_mut(got);
-            return got + fallback_into(layout, x, rest, chosen, &mut blocked);
+            return got + rendezvous_into(layout, x, rest, chosen, &mut blocked);
         }
         let z = trial(x, i);
         i += 1;
@@ -142,28 +152,38 @@ pub fn preferences_into(layout: &Layout, x: u64, out: &mut [i32], mut blocked: i
     got
 }
 
-/// The rest of a key's preferences by exact weighted rendezvous over the
-/// targets neither chosen nor blocked. Returns how many were written.
-fn fallback_into(
+/// The targets neither chosen nor blocked in exact weighted rendezvous order
+/// (increasing [`rendezvous_score`], ties by id hash), as many as `out` holds.
+/// Returns how many were written.
+fn rendezvous_into(
     layout: &Layout,
     x: u64,
     out: &mut [i32],
     chosen: &[i32],
     blocked: &mut impl FnMut(u32) -> bool,
 ) -> usize {
-    let mut scored: Vec<(f64, u64, u32)> = layout
-        .targets()
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| !chosen.contains(&(j as i32)) && !blocked(j as u32))
-        .map(|(j, t)| (fallback_scores(x, t.hash, t.capacity), t.hash, j as u32))
-        .collect();
-    scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let n = scored.len().min(out.len());
-    for (slot, &(_, _, j)) in out.iter_mut().zip(&scored[..n]) {
+    // The best so far, best first: (score, id hash, target).
+    let mut best: Vec<(f64, u64, u32)> = Vec::with_capacity(out.len());
+    let before = |a: &(f64, u64, u32), b: &(f64, u64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt();
+    for (j, t) in layout.targets().iter().enumerate() {
+        let entry = (rendezvous_score(x, t.hash, t.capacity), t.hash, j as u32);
+        let full = best.len() == out.len();
+        if full && best.last().is_none_or(|last| !before(&entry, last)) {
+            continue;
+        }
+        if chosen.contains(&(j as i32)) || blocked(j as u32) {
+            continue;
+        }
+        if full {
+            best.pop();
+        }
+        let at = best.partition_point(|e| before(e, &entry));
+        best.insert(at, entry);
+    }
+    for (slot, &(_, _, j)) in out.iter_mut().zip(&best) {
         *slot = j as i32;
     }
-    n
+    best.len()
 }
 
 /// `k` preferences of each key hash, row-major into `out` (`hashes.len() * k`).

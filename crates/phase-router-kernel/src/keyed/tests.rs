@@ -223,3 +223,82 @@ fn keyed_table_does_not_change_at_the_usual_thresholds() {
     assert_eq!(size(129), size(170));
     assert_eq!(size(171), 2 * size(170));
 }
+
+/// Each key's `k` preferences under `b`, with `id` taken out, cut to `k - 1`
+/// when it was there, compared with its first `k - 1` under `a` (ids).
+fn lists_agree_without(a: &Layout, b: &Layout, hashes: &[u64], k: usize, id: &str) -> bool {
+    let (ra, rb) = (id_rows(a, hashes, k), id_rows(b, hashes, k));
+    ra.iter().zip(&rb).all(|(x, y)| {
+        let strip = |r: &Vec<String>| r.iter().filter(|t| *t != id).take(k - 1).cloned().collect::<Vec<_>>();
+        strip(x) == strip(y)
+    })
+}
+
+#[test]
+fn keyed_rendezvous_moves_keys_only_to_or_from_the_changed_target() {
+    let n = 60;
+    let (names, caps) = (ids(n), spread(n));
+    let base = Layout::rendezvous(names.clone(), &caps, 5).unwrap();
+    let hashes = keys(50_000, 6);
+    let mut more = names.clone();
+    more.push("worker-new".into());
+    let added = Layout::rendezvous(more, &[caps.clone(), vec![10.0]].concat(), 5).unwrap();
+    let removed = Layout::rendezvous(names[1..].to_vec(), &caps[1..], 5).unwrap();
+    let mut doubled = caps.clone();
+    doubled[n - 1] *= 2.0;
+    let grown = Layout::rendezvous(names.clone(), &doubled, 5).unwrap();
+    for (changed, id) in [(&added, "worker-new"), (&removed, "worker-0"), (&grown, "worker-59")] {
+        let (moved, involve) = moves(&base, changed, &hashes, id);
+        assert!(involve && moved > 0, "{id}: {moved} moved");
+        // Beyond first choices: every other target keeps its place in each key's order.
+        assert!(lists_agree_without(&base, changed, &hashes[..5000], 4, id), "{id}");
+    }
+}
+
+#[test]
+fn keyed_rendezvous_is_proportional_and_ignores_target_order() {
+    let n = 20;
+    let layout = Layout::rendezvous(ids(n), &spread(n), 11).unwrap();
+    assert_eq!((layout.method(), layout.slots(), layout.mean_trials()), (Method::Rendezvous, 0, n as f64));
+    let count = 200_000;
+    let mut hits = vec![0usize; n];
+    for t in firsts(&layout, &keys(count, 3)) {
+        hits[t as usize] += 1;
+    }
+    for (j, t) in layout.targets().iter().enumerate() {
+        let p = t.capacity / layout.total();
+        let se = (p * (1.0 - p) / count as f64).sqrt();
+        let got = hits[j] as f64 / count as f64;
+        assert!((got - p).abs() <= 4.0 * se, "target {j}: {got} vs {p}");
+    }
+    let mut pairs: Vec<(String, f64)> = ids(n).into_iter().zip(spread(n)).collect();
+    pairs.reverse();
+    let (r_ids, r_caps): (Vec<String>, Vec<f64>) = pairs.into_iter().unzip();
+    let reversed = Layout::rendezvous(r_ids, &r_caps, 11).unwrap();
+    let hashes = keys(5000, 7);
+    assert_eq!(id_rows(&layout, &hashes, 3), id_rows(&reversed, &hashes, 3));
+}
+
+#[test]
+fn keyed_rendezvous_orders_every_target_and_serves_assign() {
+    let layout = Layout::rendezvous(ids(9), &spread(9), 3).unwrap();
+    let hashes = keys(2000, 8);
+    let mut out = vec![0; 9 * hashes.len()];
+    lookup_hashes_into(&layout, &hashes, 9, &mut out);
+    for (row, &x) in out.chunks(9).zip(&hashes) {
+        let score = |t: i32| {
+            let target = &layout.targets()[t as usize];
+            (rendezvous_score(x, target.hash, target.capacity), target.hash)
+        };
+        assert!(row.windows(2).all(|w| score(w[0]) < score(w[1])), "{row:?}");
+    }
+    let k = 2;
+    let assigned = assign(&layout, &hashes, k, 1.25).unwrap();
+    let caps = caps(&layout, hashes.len(), k, 1.25);
+    let mut loads = vec![0u64; 9];
+    for &t in assigned.iter().filter(|&&t| t >= 0) {
+        loads[t as usize] += 1;
+    }
+    assert!(loads.iter().zip(&caps).all(|(l, c)| l <= c), "{loads:?} over {caps:?}");
+    assert!(Layout::rendezvous(ids(2), &[1.0, 0.0], 0).is_err());
+}
