@@ -4,7 +4,7 @@
 const SERIES = [
   ['keyedOverMin', 'KeyedRouter (default table)', '#1f77b4'],
   ['keyedPinnedOverMin', 'KeyedRouter (base table pinned)', '#6baed6'],
-  ['rendezvousOverMin', 'weighted rendezvous', '#2ca02c'],
+  ['rendezvousOverMin', "KeyedRouter, method 'rendezvous'", '#2ca02c'],
   ['hashringOverMin', 'hashring', '#d62728'],
   ['jumpOverMin', 'jump hash', '#9467bd'],
 ]

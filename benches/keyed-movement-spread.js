@@ -16,6 +16,7 @@
 //   node benches/keyed-movement-spread.js   (KEYS=200000 by default; PIN=8192x16,32768x16 adds pinned tables)
 //   SPARSE=2,4,8 adds tables 2, 4 and 8 times sparser than each pool's default (its slots
 //   times the factor, its bound kept): the trade-off between pushes and probes per lookup.
+// The last row is `method: 'rendezvous'`, which has no table and moves no key it need not.
 'use strict'
 
 const { KeyedRouter, movedKeys } = require('..')
@@ -134,4 +135,5 @@ for (const pin of (process.env.PIN ?? '').split(',').filter(Boolean)) {
 for (const sparse of (process.env.SPARSE ?? '').split(',').filter(Boolean).map(Number)) {
   results.push(run(`${sparse}x sparser`, { sparse }))
 }
+results.push(run("method 'rendezvous'", { pin: { method: 'rendezvous' } }))
 module.exports = results

@@ -1,6 +1,7 @@
 // KeyedRouter measured: proportions, movement against the least possible,
-// speed, and bounded loads, side by side with `hashring` (npm), jump hash
-// (uniform only) and plain weighted rendezvous. Results go to
+// speed, and bounded loads, side by side with `hashring` (npm) and jump hash
+// (uniform only); both methods, the table and exact weighted rendezvous
+// (`method: 'rendezvous'`). Results go to
 // docs/keyed-bench.json and the movement chart to docs/keyed-movement.svg.
 //
 //   node benches/keyed.bench.js            # full run, 1M keys
@@ -40,22 +41,6 @@ function mix32(h) {
   return (h ^ (h >>> 16)) >>> 0
 }
 const keyHash32 = keys.map((k) => mix32(fnv1a(k)))
-
-/** Plain weighted rendezvous (O(targets) per key): score -ln(u) / capacity, smallest wins. */
-function rendezvous(targets, caps) {
-  const th = targets.map((t) => fnv1a(t))
-  return (i) => {
-    const x = keyHash32[i]
-    let best = -1
-    let bestScore = Infinity
-    for (let j = 0; j < th.length; j++) {
-      const u = (mix32(x ^ th[j]) + 0.5) / 4294967296
-      const s = -Math.log(u) / caps[j]
-      if (s < bestScore) [bestScore, best] = [s, j]
-    }
-    return targets[best]
-  }
-}
 
 /** Jump consistent hash (Lamping & Veach), uniform buckets 0..n-1 named by position. */
 function jump(targets) {
@@ -157,7 +142,8 @@ const scenarios = []
     // The same change with the base router's table pinned (kept through the change).
     const pa = new KeyedRouter({ targets: ta, capacities: ca, seed: 1, slots: a.slots, bound: a.bound })
     row.keyedPinned = movedKeys(pa, pa.withTargets(tb, cb), keys)
-    row.rendezvous = movedBetween(rendezvous(ta, ca), rendezvous(tb, cb))
+    const ra = new KeyedRouter({ targets: ta, capacities: ca, seed: 1, method: 'rendezvous' })
+    row.rendezvous = movedKeys(ra, ra.withTargets(tb, cb), keys)
     row.hashring = movedBetween(ring(ta, ca), ring(tb, cb))
     if (name.startsWith('uniform')) row.jump = movedBetween(jump(ta), jump(tb))
     for (const k of ['keyed', 'keyedPinned', 'rendezvous', 'hashring', 'jump']) {
@@ -189,6 +175,8 @@ const scenarios = []
   speed.uniformLookup100Ms = best(() => u100.lookup(keys))
   speed.uniformLookup10kMs = best(() => u10k.lookup(keys))
   const hashes = BigUint64Array.from(keys.slice(0, KEYS), (k) => r100.hash(k))
+  const rv100 = new KeyedRouter({ targets: ids(N), capacities: spread(N), seed: 1, method: 'rendezvous' })
+  speed.rendezvousLookup100Ms = best(() => rv100.lookup(keys))
   speed.lookupHashes100Ms = best(() => r100.lookup(hashes))
   speed.lookupHashes10kMs = best(() => r10k.lookup(hashes))
   const servers = {}
@@ -210,9 +198,16 @@ const scenarios = []
     }) *
       1e6) /
     calls
+  speed.rendezvousLookupOneNs =
+    (best(() => {
+      for (let i = 0; i < calls; i++) rv100.lookupOne(keys[i])
+    }) *
+      1e6) /
+    calls
   speed.lookupPerSecond100 = KEYS / (speed.lookup100Ms / 1000)
   speed.hashringPerSecond = KEYS / (speed.hashringGetMs / 1000)
   speed.speedupOverHashring = speed.lookupPerSecond100 / speed.hashringPerSecond
+  speed.rendezvousSpeedupOverHashring = speed.hashringGetMs / speed.rendezvousLookup100Ms
   speed.cost10kOver100 = speed.lookup10kMs / speed.lookup100Ms
   out.speed = speed
   console.log('speed', speed)

@@ -7,7 +7,7 @@
 //! (`slots` doubling, `unit` changing) are tied to slowly moving quantities:
 //! the median capacity and the piece count times [`SLOTS_PER_PIECE`].
 
-use super::{hash_str, trial};
+use super::{hash_str, mix, trial, GOLDEN};
 use crate::InputError;
 
 /// Most targets one router holds (indices must fit in an `Int32Array`).
@@ -36,6 +36,9 @@ pub struct Target {
     pub capacity: f64,
     /// `xxh3_64_with_seed(utf8(id), seed)`.
     pub hash: u64,
+    /// What rendezvous needs of the target for every key, made once:
+    /// `mix(hash ^ GOLDEN)` and `1 / capacity`.
+    pub(super) rendezvous: (u64, f64),
 }
 
 /// One slot: the target of the piece it holds (or [`EMPTY`]) and the largest
@@ -254,7 +257,10 @@ fn hashed_targets(ids: Vec<String>, capacities: &[f64], seed: u64) -> Result<Vec
     let targets: Vec<Target> = ids
         .into_iter()
         .zip(capacities)
-        .map(|(id, &capacity)| Target { hash: hash_str(id.as_bytes(), seed), id, capacity })
+        .map(|(id, &capacity)| {
+            let hash = hash_str(id.as_bytes(), seed);
+            Target { hash, id, capacity, rendezvous: (mix(hash ^ GOLDEN), 1.0 / capacity) }
+        })
         .collect();
     check_unique(&targets)?;
     Ok(targets)

@@ -101,10 +101,13 @@ fn unit_open(z: u64) -> f64 {
 }
 
 /// Rendezvous score of target hash `h` for key hash `x` (smaller is preferred):
-/// an exponential variable of rate `capacity`.
+/// an exponential variable of rate `capacity`, `-ln(u) / capacity`.
 pub fn rendezvous_score(x: u64, h: u64, capacity: f64) -> f64 {
     -unit_open(mix(x ^ mix(h ^ GOLDEN))).ln() / capacity
 }
+
+/// Below `1 - 2^-40` times the true bound: safe from the rounding of a multiplication.
+const BOUND_MARGIN: f64 = 1.0 - 1.0 / (1u64 << 40) as f64;
 
 /// Checks `k` against the number of targets and the output size.
 pub fn check_k(layout: &Layout, keys: usize, k: usize) -> Result<(), InputError> {
@@ -166,8 +169,16 @@ fn rendezvous_into(
     let mut best: Vec<(f64, u64, u32)> = Vec::with_capacity(out.len());
     let before = |a: &(f64, u64, u32), b: &(f64, u64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt();
     for (j, t) in layout.targets().iter().enumerate() {
-        let entry = (rendezvous_score(x, t.hash, t.capacity), t.hash, j as u32);
+        let (salt, inverse) = t.rendezvous;
+        let u = unit_open(mix(x ^ salt));
         let full = best.len() == out.len();
+        // The score `-ln(u) / capacity` is at least `(1 - u) / capacity`; a
+        // target whose bound (taken a hair low, for rounding) already trails
+        // the last one kept cannot enter: most targets skip the logarithm.
+        if full && best.last().is_none_or(|last| (1.0 - u) * inverse * BOUND_MARGIN > last.0) {
+            continue;
+        }
+        let entry = (-u.ln() / t.capacity, t.hash, j as u32);
         if full && best.last().is_none_or(|last| !before(&entry, last)) {
             continue;
         }

@@ -280,18 +280,30 @@ fn keyed_rendezvous_is_proportional_and_ignores_target_order() {
 }
 
 #[test]
-fn keyed_rendezvous_orders_every_target_and_serves_assign() {
-    let layout = Layout::rendezvous(ids(9), &spread(9), 3).unwrap();
+fn keyed_rendezvous_orders_targets_by_score_and_serves_assign() {
+    let n = 30;
+    let layout = Layout::rendezvous(ids(n), &spread(n), 3).unwrap();
     let hashes = keys(2000, 8);
-    let mut out = vec![0; 9 * hashes.len()];
-    lookup_hashes_into(&layout, &hashes, 9, &mut out);
-    for (row, &x) in out.chunks(9).zip(&hashes) {
-        let score = |t: i32| {
-            let target = &layout.targets()[t as usize];
-            (rendezvous_score(x, target.hash, target.capacity), target.hash)
-        };
-        assert!(row.windows(2).all(|w| score(w[0]) < score(w[1])), "{row:?}");
+    // Every target scored and sorted: what the lookups (which skip hopeless
+    // targets) must give, for every k.
+    let sorted: Vec<Vec<i32>> = hashes
+        .iter()
+        .map(|&x| {
+            let mut all: Vec<(f64, u64, i32)> = (layout.targets().iter().enumerate())
+                .map(|(j, t)| (rendezvous_score(x, t.hash, t.capacity), t.hash, j as i32))
+                .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            all.into_iter().map(|e| e.2).collect()
+        })
+        .collect();
+    for k in [1, 2, 5, n] {
+        let mut out = vec![0; k * hashes.len()];
+        lookup_hashes_into(&layout, &hashes, k, &mut out);
+        for (row, order) in out.chunks(k).zip(&sorted) {
+            assert_eq!(row, &order[..k]);
+        }
     }
+    let layout = Layout::rendezvous(ids(9), &spread(9), 3).unwrap();
     let k = 2;
     let assigned = assign(&layout, &hashes, k, 1.25).unwrap();
     let caps = caps(&layout, hashes.len(), k, 1.25);
