@@ -541,14 +541,31 @@ fn finish(scores: &[f64], k: usize, options: &GateOptions, gated: &mut GateOut) 
             *p = if kept { place } else { -1 };
             next[expert] += i32::from(kept);
         }
-        for (t, weight) in weights.chunks_mut(k).enumerate() {
-            let at = t * k;
-            token_weights(&slots[at..at + k], &scores[first + at..first + at + k], options, weight);
+        let scores = &scores[first..first + weights.len()];
+        match k {
+            1 => chunk_weights::<1>(slots, scores, options, weights),
+            2 => chunk_weights::<2>(slots, scores, options, weights),
+            8 => chunk_weights::<8>(slots, scores, options, weights),
+            _ => {
+                let rows = slots.chunks(k).zip(scores.chunks(k)).zip(weights.chunks_mut(k));
+                rows.for_each(|((experts, scores), weights)| token_weights(experts, scores, options, weights));
+            }
         }
     });
 }
 
+/// The weights of a chunk's tokens for the common `k` (1, 2, 8): with `K` a
+/// constant, each token's loops have a known length, so the compiler
+/// unrolls them instead of looping over a slice per token.
+fn chunk_weights<const K: usize>(slots: &[i32], scores: &[f64], options: &GateOptions, weights: &mut [f32]) {
+    let rows = slots.as_chunks::<K>().0.iter().zip(scores.as_chunks::<K>().0).zip(weights.as_chunks_mut::<K>().0);
+    for ((experts, scores), weights) in rows {
+        token_weights(experts, scores, options, weights);
+    }
+}
+
 /// One token's weights: see the module documentation.
+#[inline(always)]
 fn token_weights(experts: &[i32], scores: &[f64], options: &GateOptions, out: &mut [f32]) {
     // Empty slots count 0 and add 0 (scores are not negative, so the sum is
     // the same), and each weight is computed, then zeroed for an empty slot:
