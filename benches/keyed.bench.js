@@ -186,24 +186,16 @@ const scenarios = []
     for (let i = 0; i < KEYS; i++) hr.get(keys[i])
   }, 1)
   const calls = Math.min(KEYS, 300_000)
-  speed.pickNs =
+  /** Best of 3, ns per call of `f` on one key at a time. */
+  const perCallNs = (f) =>
     (best(() => {
-      for (let i = 0; i < calls; i++) r100.pick(keys[i])
+      for (let i = 0; i < calls; i++) f(keys[i])
     }) *
       1e6) /
     calls
-  speed.lookupOneNs =
-    (best(() => {
-      for (let i = 0; i < calls; i++) r100.lookupOne(keys[i])
-    }) *
-      1e6) /
-    calls
-  speed.rendezvousLookupOneNs =
-    (best(() => {
-      for (let i = 0; i < calls; i++) rv100.lookupOne(keys[i])
-    }) *
-      1e6) /
-    calls
+  speed.pickNs = perCallNs((key) => r100.pick(key))
+  speed.lookupOneNs = perCallNs((key) => r100.lookupOne(key))
+  speed.rendezvousLookupOneNs = perCallNs((key) => rv100.lookupOne(key))
   speed.lookupPerSecond100 = KEYS / (speed.lookup100Ms / 1000)
   speed.hashringPerSecond = KEYS / (speed.hashringGetMs / 1000)
   speed.speedupOverHashring = speed.lookupPerSecond100 / speed.hashringPerSecond

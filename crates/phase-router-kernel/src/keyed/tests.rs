@@ -25,14 +25,18 @@ fn id_rows(layout: &Layout, hashes: &[u64], k: usize) -> Vec<Vec<String>> {
     out.chunks(k).map(|r| r.iter().map(|&t| layout.targets()[t as usize].id.clone()).collect()).collect()
 }
 
+/// `n` targets spanning 100:1 in another order: reversed, two swapped.
+fn reordered(n: usize) -> (Vec<String>, Vec<f64>) {
+    let mut pairs: Vec<(String, f64)> = ids(n).into_iter().zip(spread(n)).collect();
+    pairs.reverse();
+    pairs.swap(3, n - 3);
+    pairs.into_iter().unzip()
+}
+
 #[test]
 fn keyed_order_of_targets_does_not_matter() {
-    let (mut a_ids, caps) = (ids(50), spread(50));
-    let a = Layout::new(a_ids.clone(), &caps, 7).unwrap();
-    let mut pairs: Vec<(String, f64)> = a_ids.drain(..).zip(caps.iter().copied()).collect();
-    pairs.reverse();
-    pairs.swap(3, 17);
-    let (b_ids, b_caps): (Vec<String>, Vec<f64>) = pairs.into_iter().unzip();
+    let a = Layout::new(ids(50), &spread(50), 7).unwrap();
+    let (b_ids, b_caps) = reordered(50);
     let b = Layout::new(b_ids, &b_caps, 7).unwrap();
     let hashes = keys(20_000, 1);
     assert_eq!(id_rows(&a, &hashes, 3), id_rows(&b, &hashes, 3));
@@ -50,21 +54,25 @@ fn keyed_preferences_are_distinct_and_complete() {
     }
 }
 
-#[test]
-fn keyed_first_choice_is_proportional() {
-    let n = 20;
-    let layout = Layout::new(ids(n), &spread(n), 11).unwrap();
-    let count = 400_000;
-    let mut hits = vec![0usize; n];
-    for t in firsts(&layout, &keys(count, 3)) {
+/// Asserts that each target's share of `count` keys' first choices is its
+/// capacity share, within `relative` of it or 4 standard errors.
+fn assert_first_choices_proportional(layout: &Layout, count: usize, relative: f64) {
+    let mut hits = vec![0usize; layout.len()];
+    for t in firsts(layout, &keys(count, 3)) {
         hits[t as usize] += 1;
     }
     for (j, t) in layout.targets().iter().enumerate() {
         let p = t.capacity / layout.total();
         let se = (p * (1.0 - p) / count as f64).sqrt();
         let got = hits[j] as f64 / count as f64;
-        assert!((got - p).abs() <= (0.02 * p).max(4.0 * se), "target {j}: {got} vs {p}");
+        assert!((got - p).abs() <= (relative * p).max(4.0 * se), "target {j}: {got} vs {p}");
     }
+}
+
+#[test]
+fn keyed_first_choice_is_proportional() {
+    let n = 20;
+    assert_first_choices_proportional(&Layout::new(ids(n), &spread(n), 11).unwrap(), 400_000, 0.02);
 }
 
 /// Keys that change target between two layouts, and whether every move
@@ -260,23 +268,11 @@ fn keyed_rendezvous_is_proportional_and_ignores_target_order() {
     let n = 20;
     let layout = Layout::rendezvous(ids(n), &spread(n), 11).unwrap();
     assert_eq!((layout.method(), layout.slots(), layout.mean_trials()), (Method::Rendezvous, 0, n as f64));
-    let count = 200_000;
-    let mut hits = vec![0usize; n];
-    for t in firsts(&layout, &keys(count, 3)) {
-        hits[t as usize] += 1;
-    }
-    for (j, t) in layout.targets().iter().enumerate() {
-        let p = t.capacity / layout.total();
-        let se = (p * (1.0 - p) / count as f64).sqrt();
-        let got = hits[j] as f64 / count as f64;
-        assert!((got - p).abs() <= 4.0 * se, "target {j}: {got} vs {p}");
-    }
-    let mut pairs: Vec<(String, f64)> = ids(n).into_iter().zip(spread(n)).collect();
-    pairs.reverse();
-    let (r_ids, r_caps): (Vec<String>, Vec<f64>) = pairs.into_iter().unzip();
-    let reversed = Layout::rendezvous(r_ids, &r_caps, 11).unwrap();
+    assert_first_choices_proportional(&layout, 200_000, 0.0);
+    let (r_ids, r_caps) = reordered(n);
+    let reordered = Layout::rendezvous(r_ids, &r_caps, 11).unwrap();
     let hashes = keys(5000, 7);
-    assert_eq!(id_rows(&layout, &hashes, 3), id_rows(&reversed, &hashes, 3));
+    assert_eq!(id_rows(&layout, &hashes, 3), id_rows(&reordered, &hashes, 3));
 }
 
 #[test]
