@@ -46,6 +46,11 @@ async function main() {
   await round(0, Number(process.argv[3]))
   const end = await settledRss()
   const t2 = Date.now()
+  // The same big calls again: the first time, V8's heap and the allocator's
+  // arenas grow to a high-water mark that depends on the machine's load
+  // (from +3 MiB alone to +38 MiB beside other suites); a leak grows again.
+  await round(0, Number(process.argv[3]))
+  const endAgain = await settledRss()
   // A loop that never yields to the event loop: results must still be freed
   // by collections alone (they live in V8's heap, see src/output.rs).
   const loads = new Int32Array(128)
@@ -63,6 +68,7 @@ async function main() {
       startMiB: start / MiB,
       afterSmallMiB: afterSmall / MiB,
       endMiB: end / MiB,
+      endAgainMiB: endAgain / MiB,
       tightPeakMiB: tightPeak / MiB,
       smallSeconds: (t1 - t0) / 1000,
       bigSeconds: (t2 - t1) / 1000,
