@@ -606,6 +606,13 @@ export type Keys = readonly string[] | BigUint64Array
  * - `'rendezvous'`: exact weighted rendezvous, every target scored for every key (O(targets) a lookup): a change
  *   moves exactly the keys of the changed target's change in share, never others, at any pool size. For pools
  *   of up to a few hundred targets where that guarantee is worth the cost. No table, so no `slots` or `bound`.
+ *
+ * @example
+ * const { KeyedRouter, movedKeys } = require('phase-router')
+ * const exact = new KeyedRouter({ targets: ['a', 'b', 'c'], capacities: [1, 2, 1], method: 'rendezvous' })
+ * const grown = exact.withTargets(['a', 'b', 'c', 'd'], [1, 2, 1, 1]) // keeps method: 'rendezvous'
+ * const keys = Array.from({ length: 10000 }, (_, i) => `user-${i}`)
+ * movedKeys(exact, grown, keys) // about 10000 / 5: exactly the keys 'd' now gets
  */
 export type KeyedMethod = 'table' | 'rendezvous'
 
