@@ -95,10 +95,7 @@ class KeyedRouterImpl {
     this._capacities = capacities
     this.seed = seed
     this.method = method ?? 'table'
-    this._kept = {}
-    if (method !== undefined) this._kept.method = method
-    if (slots !== undefined) this._kept.slots = slots
-    if (bound !== undefined) this._kept.bound = bound
+    this._kept = { method, slots, bound }
   }
 
   get capacities(): Float64Array {

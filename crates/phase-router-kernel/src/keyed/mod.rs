@@ -103,7 +103,13 @@ fn unit_open(z: u64) -> f64 {
 /// Rendezvous score of target hash `h` for key hash `x` (smaller is preferred):
 /// an exponential variable of rate `capacity`, `-ln(u) / capacity`.
 pub fn rendezvous_score(x: u64, h: u64, capacity: f64) -> f64 {
-    -unit_open(mix(x ^ mix(h ^ GOLDEN))).ln() / capacity
+    exponential(unit_open(mix(x ^ mix(h ^ GOLDEN))), capacity)
+}
+
+/// `-ln(u) / rate`: an exponential variable from a uniform `u` in `(0, 1]`.
+#[inline]
+fn exponential(u: f64, rate: f64) -> f64 {
+    -u.ln() / rate
 }
 
 /// Below `1 - 2^-40` times the true bound: safe from the rounding of a multiplication.
@@ -165,27 +171,28 @@ fn rendezvous_into(
     chosen: &[i32],
     blocked: &mut impl FnMut(u32) -> bool,
 ) -> usize {
+    if out.is_empty() {
+        return 0;
+    }
     // The best so far, best first: (score, id hash, target).
     let mut best: Vec<(f64, u64, u32)> = Vec::with_capacity(out.len());
     let before = |a: &(f64, u64, u32), b: &(f64, u64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt();
     for (j, t) in layout.targets().iter().enumerate() {
         let (salt, inverse) = t.rendezvous;
         let u = unit_open(mix(x ^ salt));
-        let full = best.len() == out.len();
+        // Once `out` is full, the last one kept is the one to beat.
+        let last = if best.len() == out.len() { best.last().copied() } else { None };
         // The score `-ln(u) / capacity` is at least `(1 - u) / capacity`; a
         // target whose bound (taken a hair low, for rounding) already trails
         // the last one kept cannot enter: most targets skip the logarithm.
-        if full && best.last().is_none_or(|last| (1.0 - u) * inverse * BOUND_MARGIN > last.0) {
+        if last.is_some_and(|last| (1.0 - u) * inverse * BOUND_MARGIN > last.0) {
             continue;
         }
-        let entry = (-u.ln() / t.capacity, t.hash, j as u32);
-        if full && best.last().is_none_or(|last| !before(&entry, last)) {
+        let entry = (exponential(u, t.capacity), t.hash, j as u32);
+        if last.is_some_and(|last| !before(&entry, &last)) || chosen.contains(&(j as i32)) || blocked(j as u32) {
             continue;
         }
-        if chosen.contains(&(j as i32)) || blocked(j as u32) {
-            continue;
-        }
-        if full {
+        if last.is_some() {
             best.pop();
         }
         let at = best.partition_point(|e| before(e, &entry));
